@@ -1,0 +1,4 @@
+"""Browser pages of the charity app."""
+
+app_name = "charity"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Browser pages of the childcare app."""
+
+app_name = "childcare"
+urlpatterns = []

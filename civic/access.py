@@ -1,0 +1,83 @@
+"""The one place that decides what a user or partner may see and do: role × region subtree.
+
+Pages, API endpoints, exports and dashboards ask this module; nothing filters case data by hand.
+A principal is a staff User or a partner token's principal (civic.api.authentication.PartnerPrincipal).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+# What each role may do. Domain apps check these names; the home page explains them in words.
+CAPABILITIES = {
+    "regions.view": _("See the region tree of your area"),
+    "registry.view": _("Look up residents and households in your area"),
+    "registry.edit": _("Register and update households and their members"),
+    "relief.apply": _("Accept applications for any relief programme (全城通办)"),
+    "relief.review": _("Investigate applications and give the street's opinion"),
+    "relief.decide": _("Approve or refuse applications for your district"),
+    "money.manage": _("Publish benefit standards and approve monthly payment batches"),
+    "audit.view": _("Read every record and its history in your area, without changing anything"),
+    "child.direct": _("Follow the children in your community and record visits"),
+    "child.supervise": _("Supervise child directors and child cases in your street"),
+    "meals.operate": _("Record meals served in your meal hall and read its settlements"),
+    "dashboard.view": _("Read dashboards and reports for your area"),
+    "admin.use": _("Maintain regions, partner tokens and scheduled jobs in the administration site"),
+}
+
+ROLE_CAPABILITIES = {
+    Role.CASEWORKER: {"regions.view", "registry.view", "registry.edit", "relief.apply"},
+    Role.STREET_REVIEWER: {"regions.view", "registry.view", "registry.edit", "relief.apply", "relief.review"},
+    Role.DISTRICT_APPROVER: {"regions.view", "registry.view", "relief.decide", "dashboard.view"},
+    Role.CITY_MANAGER: {"regions.view", "registry.view", "money.manage", "dashboard.view", "admin.use"},
+    Role.AUDITOR: {"regions.view", "registry.view", "audit.view", "dashboard.view"},
+    Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct"},
+    Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "dashboard.view"},
+    Role.MEAL_OPERATOR: {"meals.operate"},
+}
+
+
+def capabilities(principal):
+    if not getattr(principal, "is_authenticated", False):
+        return set()
+    if getattr(principal, "is_superuser", False):
+        return set(CAPABILITIES)
+    return set(ROLE_CAPABILITIES.get(getattr(principal, "role", ""), ()))
+
+
+def can(principal, capability):
+    return capability in capabilities(principal)
+
+
+def scope_prefix(principal):
+    """Region-code prefix of everything the principal may see; "" is everything, None is nothing."""
+    if not getattr(principal, "is_authenticated", False):
+        return None
+    if getattr(principal, "is_superuser", False):
+        return ""
+    region = getattr(principal, "region", None)
+    return region.prefix if region is not None else None
+
+
+def in_scope(principal, region_code):
+    prefix = scope_prefix(principal)
+    return prefix is not None and (region_code or "").startswith(prefix)
+
+
+def scope_queryset(principal, queryset, field="region_id"):
+    """Narrow a queryset to rows whose region code lies in the principal's subtree."""
+    prefix = scope_prefix(principal)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(**{f"{field}__startswith": prefix})
+
+
+def get_in_scope_or_404(principal, queryset, field="region_id", **lookup):
+    """Fetch one object, or 404 when it does not exist or lies outside the principal's scope."""
+    try:
+        return scope_queryset(principal, queryset, field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

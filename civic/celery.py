@@ -1,0 +1,25 @@
+"""The Celery app and the one beat schedule of the project.
+
+Tasks are thin: they take ids and call a service. Reliability settings (acks_late, reject on worker
+lost, prefetch 1, visibility timeout) live in settings.py under CELERY_*.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
+
+app = Celery("civic")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one beat schedule. django-celery-beat copies these entries into its tables, where the bureau can
+# see, pause or re-time them in the admin.
+app.conf.beat_schedule = {
+    "purge-idempotency-keys": {
+        "task": "civic.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=17, hour=3),
+    },
+}

@@ -1,0 +1,43 @@
+"""Navigation entries by role. Domain apps add theirs in a `navigation.py` module of their own,
+found by autodiscovery, so the core knows no app by name."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str | None = None  # None: every signed-in user
+    order: int = 100
+
+
+_items = []
+_discovered = False
+
+
+def register(item):
+    _items.append(item)
+
+
+def items_for(user):
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("navigation", register_to=None)
+    visible = [i for i in _items if i.capability is None or access.can(user, i.capability)]
+    return [
+        {"label": i.label, "url": reverse(i.url_name), "name": i.url_name}
+        for i in sorted(visible, key=lambda i: i.order)
+    ]
+
+
+register(NavItem(_("Home"), "home", order=0))
+register(NavItem(_("API documentation"), "api-docs", order=900))
+register(NavItem(_("Administration"), "admin:index", capability="admin.use", order=950))

@@ -1,0 +1,4 @@
+"""Browser pages of the eldercare app."""
+
+app_name = "eldercare"
+urlpatterns = []

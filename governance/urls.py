@@ -1,0 +1,4 @@
+"""Browser pages of the governance app."""
+
+app_name = "governance"
+urlpatterns = []

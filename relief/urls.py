@@ -1,0 +1,4 @@
+"""Browser pages of the relief app."""
+
+app_name = "relief"
+urlpatterns = []
