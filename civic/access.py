@@ -4,9 +4,12 @@ Pages, API endpoints, exports and dashboards ask this module; nothing filters ca
 A principal is a staff User or a partner token's principal (civic.api.authentication.PartnerPrincipal).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ApplicationError
 from .roles import Role
 
 # What each role may do. Domain apps check these names; the home page explains them in words.
@@ -14,6 +17,7 @@ CAPABILITIES = {
     "regions.view": _("See the region tree of your area"),
     "registry.view": _("Look up residents and households in your area"),
     "registry.edit": _("Register and update households and their members"),
+    "registry.reveal_id": _("See a resident's full ID number when the case needs it (each time is logged)"),
     "relief.apply": _("Accept applications for any relief programme (全城通办)"),
     "relief.review": _("Investigate applications and give the street's opinion"),
     "relief.decide": _("Approve or refuse applications for your district"),
@@ -27,11 +31,18 @@ CAPABILITIES = {
 }
 
 ROLE_CAPABILITIES = {
-    Role.CASEWORKER: {"regions.view", "registry.view", "registry.edit", "relief.apply"},
-    Role.STREET_REVIEWER: {"regions.view", "registry.view", "registry.edit", "relief.apply", "relief.review"},
-    Role.DISTRICT_APPROVER: {"regions.view", "registry.view", "relief.decide", "dashboard.view"},
+    Role.CASEWORKER: {"regions.view", "registry.view", "registry.edit", "registry.reveal_id", "relief.apply"},
+    Role.STREET_REVIEWER: {
+        "regions.view",
+        "registry.view",
+        "registry.edit",
+        "registry.reveal_id",
+        "relief.apply",
+        "relief.review",
+    },
+    Role.DISTRICT_APPROVER: {"regions.view", "registry.view", "registry.reveal_id", "relief.decide", "dashboard.view"},
     Role.CITY_MANAGER: {"regions.view", "registry.view", "money.manage", "dashboard.view", "admin.use"},
-    Role.AUDITOR: {"regions.view", "registry.view", "audit.view", "dashboard.view"},
+    Role.AUDITOR: {"regions.view", "registry.view", "registry.reveal_id", "audit.view", "dashboard.view"},
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct"},
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "dashboard.view"},
     Role.MEAL_OPERATOR: {"meals.operate"},
@@ -81,3 +92,27 @@ def get_in_scope_or_404(principal, queryset, field="region_id", **lookup):
         return scope_queryset(principal, queryset, field).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def require(principal, capability):
+    """For views: 403 when the role lacks the capability (objects outside the region are 404 instead)."""
+    if not can(principal, capability):
+        raise PermissionDenied
+
+
+def may_reveal_id(principal):
+    """Full ID numbers: staff with the capability, partners with the registry:reveal_id scope."""
+    if getattr(principal, "role", None) == "partner":
+        return "registry:reveal_id" in getattr(principal, "scopes", ())
+    return can(principal, "registry.reveal_id")
+
+
+def ensure_different_people(first, second, *, step=""):
+    """Separation of duties: the person who filed or checked a case may not also approve it."""
+    if first is not None and second is not None and getattr(first, "pk", None) == getattr(second, "pk", None):
+        raise ApplicationError(
+            gettext("Separation of duties: the person who did the previous step may not also %(step)s.")
+            % {"step": step or gettext("do this step")},
+            code="separation_of_duties",
+            status=403,
+        )

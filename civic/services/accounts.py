@@ -1,18 +1,14 @@
-"""Writes of the shared core: staff accounts, partner tokens, housekeeping."""
+"""Staff accounts and partner tokens."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .api.scopes import SCOPES, unknown_scopes
-from .errors import ApplicationError
-from .models import ApiToken, IdempotencyRecord, Region, RegionLevel, User, normalise_region_code
-from .roles import ROLE_LEVEL, Role
+from civic.api.scopes import SCOPES, unknown_scopes
+from civic.errors import ApplicationError
+from civic.models import ApiToken, Region, RegionLevel, User, normalise_region_code
+from civic.roles import ROLE_LEVEL, Role
 
 
 def region_get(*, code):
@@ -94,9 +90,3 @@ def partner_create(*, name, scopes, region_code):
     raw, key_hash, hint = ApiToken.generate()
     token = ApiToken.objects.create(name=name, key_hash=key_hash, key_hint=hint, scopes=scopes, region=region)
     return token, raw
-
-
-def idempotency_records_purge():
-    cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-    deleted, _counts = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted

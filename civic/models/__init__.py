@@ -1,0 +1,35 @@
+from .accounts import User
+from .api import ApiToken, IdempotencyRecord, hash_token
+from .audit import FieldChange, IdReveal
+from .people import (
+    DisabilityCategory,
+    Household,
+    HouseholdMembership,
+    HukouType,
+    Relationship,
+    Resident,
+    Sex,
+    WorkAbility,
+)
+from .regions import LEVEL_DIGITS, Region, RegionLevel, normalise_region_code
+
+__all__ = [
+    "LEVEL_DIGITS",
+    "ApiToken",
+    "DisabilityCategory",
+    "FieldChange",
+    "Household",
+    "HouseholdMembership",
+    "HukouType",
+    "IdReveal",
+    "IdempotencyRecord",
+    "Region",
+    "RegionLevel",
+    "Relationship",
+    "Resident",
+    "Sex",
+    "User",
+    "WorkAbility",
+    "hash_token",
+    "normalise_region_code",
+]

@@ -1,0 +1,15 @@
+"""Writes of the shared core, one module per subject."""
+
+from .accounts import partner_create, region_get, staff_create
+from .housekeeping import idempotency_records_purge
+from .registry import household_create, household_update, resident_move
+
+__all__ = [
+    "household_create",
+    "household_update",
+    "idempotency_records_purge",
+    "partner_create",
+    "region_get",
+    "resident_move",
+    "staff_create",
+]
