@@ -19,7 +19,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 
 run: $(VENV)/.run-installed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --min-households 300
 	@echo ""
 	@echo "Civic is at http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
 	@echo ""

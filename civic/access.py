@@ -49,11 +49,23 @@ ROLE_CAPABILITIES = {
 }
 
 
+# What a partner token's scopes allow, in the same terms as staff capabilities, so services check one
+# thing whoever calls.
+SCOPE_CAPABILITIES = {
+    "regions:read": {"regions.view"},
+    "registry:read": {"regions.view", "registry.view"},
+    "registry:write": {"registry.view", "registry.edit"},
+    "registry:reveal_id": {"registry.reveal_id"},
+}
+
+
 def capabilities(principal):
     if not getattr(principal, "is_authenticated", False):
         return set()
     if getattr(principal, "is_superuser", False):
         return set(CAPABILITIES)
+    if getattr(principal, "role", "") == "partner":
+        return set().union(*(SCOPE_CAPABILITIES.get(s, ()) for s in principal.scopes))
     return set(ROLE_CAPABILITIES.get(getattr(principal, "role", ""), ()))
 
 
@@ -76,7 +88,7 @@ def in_scope(principal, region_code):
     return prefix is not None and (region_code or "").startswith(prefix)
 
 
-def scope_queryset(principal, queryset, field="region_id"):
+def scope_queryset(principal, queryset, field="region__code"):
     """Narrow a queryset to rows whose region code lies in the principal's subtree."""
     prefix = scope_prefix(principal)
     if prefix is None:
@@ -86,7 +98,7 @@ def scope_queryset(principal, queryset, field="region_id"):
     return queryset.filter(**{f"{field}__startswith": prefix})
 
 
-def get_in_scope_or_404(principal, queryset, field="region_id", **lookup):
+def get_in_scope_or_404(principal, queryset, field="region__code", **lookup):
     """Fetch one object, or 404 when it does not exist or lies outside the principal's scope."""
     try:
         return scope_queryset(principal, queryset, field).get(**lookup)
@@ -102,8 +114,6 @@ def require(principal, capability):
 
 def may_reveal_id(principal):
     """Full ID numbers: staff with the capability, partners with the registry:reveal_id scope."""
-    if getattr(principal, "role", None) == "partner":
-        return "registry:reveal_id" in getattr(principal, "scopes", ())
     return can(principal, "registry.reveal_id")
 
 

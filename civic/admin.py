@@ -1,12 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
 
 from .models import ApiToken, Region, User
 
 
+class RegionResource(resources.ModelResource):
+    """The bureau loads or refreshes its whole region table from a spreadsheet (code, name, level, parent)."""
+
+    parent = fields.Field(attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Region, "code"))
+
+    class Meta:
+        model = Region
+        import_id_fields = ["code"]
+        fields = ["code", "name", "level", "parent", "is_rural"]
+        skip_unchanged = True
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ImportExportModelAdmin):
+    resource_classes = [RegionResource]
     list_display = ["code", "name", "level", "parent", "is_rural"]
     list_filter = ["level", "is_rural"]
     search_fields = ["code", "name"]

@@ -22,4 +22,8 @@ app.conf.beat_schedule = {
         "task": "civic.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-stale-imports": {
+        "task": "civic.tasks.purge_stale_imports",
+        "schedule": crontab(minute=27, hour=3),
+    },
 }

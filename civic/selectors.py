@@ -27,10 +27,13 @@ def residents_for(principal):
     return access.scope_queryset(principal, Resident.objects.all())
 
 
-def household_search(principal, query=""):
+def household_search(principal, query="", *, with_size=True):
     """Households matching a name (prefix), an ID number (exact), a mobile number (exact) or an address
-    (substring). Each branch uses its own index: unique ID, name and phone b-trees, address trigrams."""
-    households = households_for(principal).select_related("region", "head").annotate(size=Count("members"))
+    (substring). Each branch uses its own index: unique ID, name and phone b-trees, address trigrams.
+    `with_size` adds the member count that lists show (exports leave it out: it groups every member)."""
+    households = households_for(principal).select_related("region", "head")
+    if with_size:
+        households = households.annotate(size=Count("members"))
     query = (query or "").strip()
     if not query:
         return households.order_by("-pk")

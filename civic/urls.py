@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
 from .forms import LoginForm
+from .views import home as views
 
 admin.site.site_header = _("Civic administration")
 admin.site.site_title = _("Civic administration")
@@ -25,11 +25,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("registry/", include("civic.registry_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ] + [path(f"{app}/", include(f"{app}.urls")) for app in DOMAIN_APPS]
 
-handler404 = "civic.views_errors.page_not_found"
-handler500 = "civic.views_errors.server_error"
+handler404 = "civic.views.errors.page_not_found"
+handler500 = "civic.views.errors.server_error"

@@ -84,26 +84,36 @@ def clean_member(actor, data, *, resident=None):
     return data
 
 
-def _clean_members(actor, members, residents=None):
-    """Validate a whole list of members with errors keyed members.<i>.<field>."""
-    errors, cleaned, seen = {}, [], {}
+def _clean_members(actor, members, residents=None, other_relationships=()):
+    """Validate a list of members with errors keyed members.<i>.<field>. `other_relationships` are
+    those of current members left unchanged, so the one-head rule holds for the final household."""
+    errors, cleaned, seen, code = {}, [], {}, None
     for i, member in enumerate(members):
         try:
             item = clean_member(actor, member, resident=(residents or {}).get(member.get("pk")))
         except ApplicationError as exc:
             errors.update({f"members.{i}.{field}": messages for field, messages in exc.fields.items()})
+            code = code or exc.code
             continue
         if item["id_number"] in seen:
             errors[f"members.{i}.id_number"] = [_("The same ID number is entered twice in this household.")]
+            code = code or "duplicate_id_number"
         seen[item["id_number"]] = i
         cleaned.append(item)
-    heads = [m for m in members if m.get("relationship") == Relationship.HEAD]
-    if len(heads) != 1:
-        errors["members"] = [_("A household has exactly one head; %(count)d are marked.") % {"count": len(heads)}]
+    relationships = [m.get("relationship") for m in members] + list(other_relationships)
+    heads = relationships.count(Relationship.HEAD)
+    if heads != 1:
+        errors["members"] = [_("A household has exactly one head; %(count)d are marked.") % {"count": heads}]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, code="invalid", fields=errors)
+        raise ApplicationError(first, code=code or "invalid", fields=errors)
     return cleaned
+
+
+def _registered_meanwhile():
+    # The unique index caught an ID number registered by someone else since validation.
+    message = _("One of these ID numbers was registered by someone else just now. Check and try again.")
+    return ApplicationError(message, code="duplicate_id_number", fields={"id_number": [message]})
 
 
 def _fields(data):
@@ -124,11 +134,7 @@ def household_create(*, actor, region_code, address, members, is_rural=None, act
         with transaction.atomic():
             residents = [Resident.objects.create(**_fields(m), household=household, region=region) for m in cleaned]
     except IntegrityError:
-        # Someone registered one of these ID numbers a moment ago.
-        raise ApplicationError(
-            _("One of these ID numbers was registered by someone else just now. Check and try again."),
-            code="duplicate_id_number",
-        ) from None
+        raise _registered_meanwhile() from None
     HouseholdMembership.objects.bulk_create(
         [
             HouseholdMembership(resident=r, household=household, relationship=r.relationship, started_at=now)
@@ -156,16 +162,15 @@ def household_update(*, actor, household, region_code, address, is_rural, member
         raise ApplicationError(_("Enter the address."), code="invalid", fields={"address": [_("Enter the address.")]})
     current = {r.pk: r for r in household.members.select_for_update().order_by("pk")}
     listed = {m["pk"] for m in members if m.get("pk")}
-    unknown = listed - set(current)
-    if unknown:
+    if listed - set(current):
         raise ApplicationError(_("A member listed is not in this household."), code="invalid")
-    final = [*members, *({"pk": pk, **_member_dict(r)} for pk, r in current.items() if pk not in listed)]
-    cleaned = _clean_members(actor, final, residents=current)[: len(members)]
+    unchanged = [r.relationship for pk, r in current.items() if pk not in listed]
+    cleaned = _clean_members(actor, members, residents=current, other_relationships=unchanged)
 
     before = audit.snapshot(household, HOUSEHOLD_FIELDS)
     household.region, household.address, household.is_rural = region, address.strip(), is_rural
     now = timezone.now()
-    head = household.head
+    head = next((r for pk, r in current.items() if pk not in listed and r.relationship == Relationship.HEAD), None)
     try:
         with transaction.atomic():
             for member, data in zip(members, cleaned, strict=True):
@@ -175,12 +180,13 @@ def household_update(*, actor, household, region_code, address, is_rural, member
                     HouseholdMembership.objects.create(
                         resident=resident, household=household, relationship=resident.relationship, started_at=now
                     )
-                    audit.record_changes(actor=actor, instance=resident, fields=MEMBER_FIELDS)
+                    audit.record_changes(
+                        actor=actor, instance=resident, fields=MEMBER_FIELDS, action=FieldChange.Action.CREATED
+                    )
                 else:
                     old = audit.snapshot(resident, MEMBER_FIELDS)
                     for name, value in _fields(data).items():
                         setattr(resident, name, value)
-                    resident.region = region
                     resident.save()
                     if old["relationship"] != resident.relationship:
                         HouseholdMembership.objects.filter(resident=resident, ended_at__isnull=True).update(
@@ -190,17 +196,45 @@ def household_update(*, actor, household, region_code, address, is_rural, member
                 if resident.relationship == Relationship.HEAD:
                     head = resident
     except IntegrityError:
-        raise ApplicationError(
-            _("One of these ID numbers was registered by someone else just now. Check and try again."),
-            code="duplicate_id_number",
-        ) from None
+        raise _registered_meanwhile() from None
     household.head = head
     household.save()
     if before["region"] != region.code:
-        # The whole household moved to another community: its members' scope follows.
-        household.members.update(region=region)
+        # The whole household moved to another community: its members' scope follows, in the history too.
+        for resident in household.members.all():
+            old = audit.snapshot(resident, ["region"])
+            resident.region = region
+            resident.save(update_fields=["region", "updated_at"])
+            audit.record_changes(actor=actor, instance=resident, fields=["region"], before=old)
     audit.record_changes(actor=actor, instance=household, fields=HOUSEHOLD_FIELDS, before=before)
     return household
+
+
+@transaction.atomic
+def resident_add(*, actor, household, member):
+    """Register a new person as a member of an existing household (a birth, a marriage, a newcomer).
+
+    `member` is a dict of MEMBER_FIELDS; the ID number gives the birth date and sex. A new head is
+    accepted only when the household has none."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    region = _community(actor, household.region_id)
+    data = clean_member(actor, member)
+    if data.get("relationship") == Relationship.HEAD and household.head_id is not None:
+        message = _("That household already has a head; choose another relationship.")
+        raise ApplicationError(message, code="invalid", fields={"relationship": [message]})
+    try:
+        with transaction.atomic():
+            resident = Resident.objects.create(**_fields(data), household=household, region=region)
+    except IntegrityError:
+        raise _registered_meanwhile() from None
+    HouseholdMembership.objects.create(
+        resident=resident, household=household, relationship=resident.relationship, started_at=timezone.now()
+    )
+    if resident.relationship == Relationship.HEAD:
+        household.head = resident
+        household.save(update_fields=["head", "updated_at"])
+    audit.record_changes(actor=actor, instance=resident, fields=MEMBER_FIELDS, action=FieldChange.Action.CREATED)
+    return resident
 
 
 def _member_dict(resident):
@@ -210,11 +244,18 @@ def _member_dict(resident):
 @transaction.atomic
 def resident_move(*, actor, resident, to_household, relationship, reason=""):
     """Move a person to another household; the old membership is closed, the history kept."""
-    resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
-    source = resident.household
+    source_id = Resident.objects.filter(pk=resident.pk).values_list("household_id", flat=True).get()
+    # Lock households before residents, in primary-key order, as household_update does: no deadlocks.
+    locked = Household.objects.select_for_update().filter(pk__in={source_id, to_household.pk} - {None}).order_by("pk")
+    households = {h.pk: h for h in locked}
+    resident = Resident.objects.select_for_update(of=("self",)).get(pk=resident.pk)
+    if resident.household_id != source_id:
+        raise ApplicationError(
+            _("This person's household changed meanwhile; reload the page and try again."), code="conflict", status=409
+        )
+    source, target = households.get(source_id), households[to_household.pk]
     if source is not None:
         _community(actor, source.region_id)
-    target = Household.objects.select_for_update().get(pk=to_household.pk)
     _community(actor, target.region_id)
     if source is not None and source.pk == target.pk:
         raise ApplicationError(

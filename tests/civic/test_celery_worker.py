@@ -16,6 +16,7 @@ from django.utils import timezone
 from civic.celery import app as celery_app
 from civic.models import IdempotencyRecord
 from civic.tasks import purge_idempotency_keys
+from tests.conftest import set_eager
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services
@@ -36,7 +37,7 @@ def worker(transactional_db):
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     try:
         yield proc
     finally:

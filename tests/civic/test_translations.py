@@ -11,7 +11,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w*\}|%s|%d")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}|%s|%d")
 
 
 def test_every_entry_is_translated_with_the_same_placeholders():
@@ -19,12 +19,17 @@ def test_every_entry_is_translated_with_the_same_placeholders():
     assert not po.untranslated_entries(), [e.msgid for e in po.untranslated_entries()]
     assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()]
     for entry in po.translated_entries():
-        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(entry.msgstr)), entry.msgid
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(set(PLACEHOLDER.findall(entry.msgid))) == sorted(set(PLACEHOLDER.findall(text))), entry.msgid
 
 
 def test_committed_mo_matches_the_po():
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(PO)).translated_entries()}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo"))) if e.msgid}
+    def catalogue(entries):
+        return {(e.msgctxt, e.msgid): e.msgstr_plural.get(0, e.msgstr) if e.msgid_plural else e.msgstr for e in entries}
+
+    po = catalogue(polib.pofile(str(PO)).translated_entries())
+    mo = catalogue(e for e in polib.mofile(str(PO.with_suffix(".mo"))) if e.msgid)
     assert mo == po, "run `make messages` to recompile locale/zh_Hans/LC_MESSAGES/django.mo"
 
 

@@ -2,7 +2,7 @@
 
 from django.views import defaults
 
-from .api import errors as api_errors
+from civic.api import errors as api_errors
 
 
 def page_not_found(request, exception):

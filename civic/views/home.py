@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access
-from .roles import Role
+from civic import access
+from civic.roles import Role
 
 
 @login_required
