@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from .views import registry
+from .views import registry, registry_io
 
 app_name = "registry"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("residents/<int:pk>/", registry.resident_detail, name="resident-detail"),
     path("residents/<int:pk>/reveal/", registry.resident_reveal_id, name="resident-reveal"),
     path("residents/<int:pk>/move/", registry.resident_move, name="resident-move"),
-    path("", include("civic.registry_io_urls")),
+    path("households/export/", registry_io.household_export, name="household-export"),
+    path("households/import/", registry_io.household_import, name="household-import"),
+    path("households/import/template/", registry_io.household_import_template, name="household-import-template"),
 ]

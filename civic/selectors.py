@@ -27,25 +27,44 @@ def residents_for(principal):
     return access.scope_queryset(principal, Resident.objects.all())
 
 
-def household_search(principal, query="", *, with_size=True):
+def household_search(principal, query="", *, with_size=False):
     """Households matching a name (prefix), an ID number (exact), a mobile number (exact) or an address
     (substring). Each branch uses its own index: unique ID, name and phone b-trees, address trigrams.
-    `with_size` adds the member count that lists show (exports leave it out: it groups every member)."""
+    `with_size` annotates the member count; paginated pages use `attach_sizes` instead, so counting
+    the pages does not group a million households."""
     households = households_for(principal).select_related("region", "head")
     if with_size:
         households = households.annotate(size=Count("members"))
     query = (query or "").strip()
     if not query:
         return households.order_by("-pk")
+    # The subqueries are scoped too, so a caseworker's search reads only their community's index entries.
+    residents = residents_for(principal)
     if ID_LIKE.match(query):
-        match = Q(pk__in=Resident.objects.filter(id_number=idnumbers.normalise(query)).values("household_id"))
+        match = Q(pk__in=residents.filter(id_number=idnumbers.normalise(query)).values("household_id"))
     elif PHONE.match(query):
-        match = Q(pk__in=Resident.objects.filter(phone=query).values("household_id"))
+        match = Q(pk__in=residents.filter(phone=query).values("household_id"))
     else:
-        match = Q(pk__in=Resident.objects.filter(name__startswith=query).values("household_id")) | Q(
-            address__icontains=query
+        # Two indexed subqueries rather than `address__icontains` in the OR: PostgreSQL then reads each
+        # branch through its index once instead of testing every household's address.
+        match = Q(pk__in=residents.filter(name__startswith=query).values("household_id")) | Q(
+            pk__in=households_for(principal).filter(address__icontains=query).values("pk")
         )
     return households.filter(match).order_by("-pk")
+
+
+def attach_sizes(households):
+    """Set `.size` (current members) on a page of households with one grouped query."""
+    households = list(households)
+    sizes = dict(
+        Resident.objects.filter(household__in=households)
+        .values_list("household_id")
+        .annotate(n=Count("pk"))
+        .values_list("household_id", "n")
+    )
+    for household in households:
+        household.size = sizes.get(household.pk, 0)
+    return households
 
 
 def household_get(principal, pk):

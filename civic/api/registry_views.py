@@ -87,7 +87,7 @@ class HouseholdListCreateView(RegistryPermissions, generics.ListAPIView):
     filterset_class = HouseholdFilter
 
     def get_queryset(self):
-        return selectors.household_search(self.request.user, self.request.query_params.get("q", ""))
+        return selectors.household_search(self.request.user, self.request.query_params.get("q", ""), with_size=True)
 
     @extend_schema(
         operation_id="households_list",

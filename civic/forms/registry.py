@@ -67,7 +67,9 @@ class MoveForm(forms.Form):
         max_length=30,
         help_text=_("As shown on the household file, e.g. 440402005001-0000012."),
     )
-    relationship = forms.ChoiceField(label=_("Relationship to the new head"), choices=Relationship.choices)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the new head"), choices=[("", "—"), *Relationship.choices]
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 

@@ -1,11 +1,13 @@
-"""PostgreSQL-only search index: trigram matching on household addresses (substring search over a
-million rows). SQLite, the embedded default, searches without it."""
+"""PostgreSQL-only search index: trigram matching on household addresses, on UPPER(address) because
+that is what Django's icontains compares (substring search over a million rows). SQLite, the embedded
+default, searches without it."""
 
 from django.db import migrations
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS civic_household_address_trgm ON civic_household USING gin (address gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS civic_household_address_trgm ON civic_household "
+    "USING gin (UPPER(address) gin_trgm_ops)",
 ]
 DROP = ["DROP INDEX IF EXISTS civic_household_address_trgm"]
 

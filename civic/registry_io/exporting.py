@@ -33,7 +33,7 @@ def member_queryset(principal, query=""):
     """Members of the households the principal's household search finds, household by household, head first.
 
     Both the households and the residents are scoped through the selectors (region subtree)."""
-    households = selectors.household_search(principal, query, with_size=False).order_by().values("pk")
+    households = selectors.household_search(principal, query).order_by().values("pk")
     head_first = Case(
         When(relationship=Relationship.HEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
     )

@@ -26,6 +26,7 @@ def household_list(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.household_search(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_sizes(page.object_list)
     return render(
         request,
         "civic/household_list.html",

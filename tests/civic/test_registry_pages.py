@@ -202,3 +202,17 @@ def test_move_to_a_household_number_outside_the_area_is_refused(client, staff_fa
     assert response.context["move_form"].errors["household_number"]
     child.refresh_from_db()
     assert child.household == mine
+
+
+def test_the_list_page_costs_the_same_few_queries_however_many_households(
+    client, staff_factory, household_factory, django_assert_max_num_queries
+):
+    for _ in range(30):
+        household_factory("440402005001", size=2)
+    signed_in(client, staff_factory(Role.CASEWORKER, "440402005001"))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("registry:household-list"))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == 30 and len(page.object_list) == 25
+    assert {h.size for h in page.object_list} == {2}
