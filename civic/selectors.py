@@ -27,14 +27,11 @@ def residents_for(principal):
     return access.scope_queryset(principal, Resident.objects.all())
 
 
-def household_search(principal, query="", *, with_size=False):
+def household_search(principal, query=""):
     """Households matching a name (prefix), an ID number (exact), a mobile number (exact) or an address
     (substring). Each branch uses its own index: unique ID, name and phone b-trees, address trigrams.
-    `with_size` annotates the member count; paginated pages use `attach_sizes` instead, so counting
-    the pages does not group a million households."""
+    Pages add member counts with `attach_sizes`, so the search itself never groups a million rows."""
     households = households_for(principal).select_related("region", "head")
-    if with_size:
-        households = households.annotate(size=Count("members"))
     query = (query or "").strip()
     if not query:
         return households.order_by("-pk")

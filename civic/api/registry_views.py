@@ -87,7 +87,12 @@ class HouseholdListCreateView(RegistryPermissions, generics.ListAPIView):
     filterset_class = HouseholdFilter
 
     def get_queryset(self):
-        return selectors.household_search(self.request.user, self.request.query_params.get("q", ""), with_size=True)
+        return selectors.household_search(self.request.user, self.request.query_params.get("q", ""))
+
+    def list(self, request, *args, **kwargs):
+        # Member counts for the page only: one small grouped query instead of grouping every match.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(selectors.attach_sizes(page), many=True).data)
 
     @extend_schema(
         operation_id="households_list",

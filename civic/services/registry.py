@@ -24,7 +24,6 @@ MEMBER_FIELDS = (
     "work_ability",
     "relationship",
 )
-EDITABLE_MEMBER_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in ("sex", "birth_date"))
 
 
 def _forbidden():
