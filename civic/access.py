@@ -19,6 +19,8 @@ CAPABILITIES = {
     "registry.edit": _("Register and update households and their members"),
     "registry.reveal_id": _("See a resident's full ID number when the case needs it (each time is logged)"),
     "relief.apply": _("Accept applications for any relief programme (全城通办)"),
+    "relief.quote": _("Work out what a family would receive, with the reasons, before anyone applies"),
+    "relief.cross_check": _("Post the results of the information cross-check (verification centres)"),
     "relief.review": _("Investigate applications and give the street's opinion"),
     "relief.decide": _("Approve or refuse applications for your district"),
     "money.manage": _("Publish benefit standards and approve monthly payment batches"),
@@ -31,17 +33,32 @@ CAPABILITIES = {
 }
 
 ROLE_CAPABILITIES = {
-    Role.CASEWORKER: {"regions.view", "registry.view", "registry.edit", "registry.reveal_id", "relief.apply"},
+    Role.CASEWORKER: {
+        "regions.view",
+        "registry.view",
+        "registry.edit",
+        "registry.reveal_id",
+        "relief.apply",
+        "relief.quote",
+    },
     Role.STREET_REVIEWER: {
         "regions.view",
         "registry.view",
         "registry.edit",
         "registry.reveal_id",
         "relief.apply",
+        "relief.quote",
         "relief.review",
     },
-    Role.DISTRICT_APPROVER: {"regions.view", "registry.view", "registry.reveal_id", "relief.decide", "dashboard.view"},
-    Role.CITY_MANAGER: {"regions.view", "registry.view", "money.manage", "dashboard.view", "admin.use"},
+    Role.DISTRICT_APPROVER: {
+        "regions.view",
+        "registry.view",
+        "registry.reveal_id",
+        "relief.quote",
+        "relief.decide",
+        "dashboard.view",
+    },
+    Role.CITY_MANAGER: {"regions.view", "registry.view", "relief.quote", "money.manage", "dashboard.view", "admin.use"},
     Role.AUDITOR: {"regions.view", "registry.view", "registry.reveal_id", "audit.view", "dashboard.view"},
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct"},
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "dashboard.view"},
@@ -56,6 +73,8 @@ SCOPE_CAPABILITIES = {
     "registry:read": {"regions.view", "registry.view"},
     "registry:write": {"registry.view", "registry.edit"},
     "registry:reveal_id": {"registry.reveal_id"},
+    "relief:quote": {"relief.quote"},
+    "relief:cross_check": {"relief.cross_check"},
 }
 
 

@@ -1,10 +1,13 @@
+from datetime import datetime
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
-from .models import ApiToken, Region, User
+from .models import ApiToken, CalendarDay, Region, User
 
 
 class RegionResource(resources.ModelResource):
@@ -48,3 +51,65 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # A token is shown only once, at creation, which the create_partner command does.
         return False
+
+
+class CalendarDateWidget(widgets.DateWidget):
+    """A date typed the way a notice or a spreadsheet writes it, or a date cell of an XLSX file."""
+
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+    def __init__(self):
+        super().__init__()
+        self.formats = self.FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, str):
+            value = value.strip()
+        return super().clean(value, row, **kwargs)
+
+
+class CalendarKindWidget(widgets.Widget):
+    """The kind as stored (holiday, workday), as its label in English or Chinese, or as the notice says it
+    (放假, 上班)."""
+
+    ALIASES = {CalendarDay.Kind.HOLIDAY: ["放假"], CalendarDay.Kind.WORKDAY: ["上班"]}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().casefold()
+        for kind in CalendarDay.Kind:
+            names = {kind.value, *self.ALIASES[kind]}
+            for language in ("en", "zh-hans"):
+                with override(language):
+                    names.add(str(kind.label))
+            if text in {name.casefold() for name in names}:
+                return kind.value
+        raise ValueError(_("Unknown kind “%(value)s”: use holiday or workday.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class CalendarDayResource(resources.ModelResource):
+    """A year's official holiday notice from a spreadsheet (date, kind, name): one row per weekday off and per
+    make-up working day. A row for a date already in the calendar replaces it."""
+
+    date = fields.Field(attribute="date", column_name="date", widget=CalendarDateWidget())
+    kind = fields.Field(attribute="kind", column_name="kind", widget=CalendarKindWidget())
+
+    class Meta:
+        model = CalendarDay
+        import_id_fields = ["date"]
+        fields = ["date", "kind", "name"]
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ImportExportModelAdmin):
+    resource_classes = [CalendarDayResource]
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

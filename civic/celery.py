@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
         "task": "civic.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17, hour=3),
     },
+    "relief-close-ended-notices": {
+        "task": "relief.tasks.close_ended_notices",
+        "schedule": crontab(minute=5, hour=0),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

@@ -1,6 +1,7 @@
 """The demo city: Zhuhai's region tree (abridged) and one account per role, loaded by seed_demo."""
 
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from .models import Region, User
 from .roles import Role
@@ -65,3 +66,17 @@ def accounts_load():
             staff_create(username=username, password=DEMO_PASSWORD, role=role, region_code=region, full_name=full_name)
             created.append(username)
     return created
+
+
+# Demo data of the domain apps: each app's `demo.py` registers a loader, so the core names no app.
+_loaders = []
+
+
+def register_loader(loader):
+    _loaders.append(loader)
+    return loader
+
+
+def app_loaders():
+    autodiscover_modules("demo")
+    return list(_loaders)

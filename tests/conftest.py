@@ -22,6 +22,12 @@ def celery_in_process():
     set_eager(previous)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is not under test; PBKDF2 would spend a second a test on staff accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def regions(db):
     from civic.demo import regions_load

@@ -13,6 +13,24 @@ def error_body(code, message, fields=None):
     return {"code": code, "message": str(message), "fields": fields or {}}
 
 
+def flat_errors(errors, prefix=""):
+    """DRF's nested errors ({"members": [{}, {"name": [...]}]}) as dotted keys ({"members.1.name": [...]}),
+    the same keys the services use."""
+    flat = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            flat.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        if errors:
+            flat[prefix or "non_field_errors"] = [str(e) for e in errors]
+    elif isinstance(errors, list):
+        for i, value in enumerate(errors):
+            flat.update(flat_errors(value, f"{prefix}.{i}" if prefix else str(i)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
+
+
 def exception_handler(exc, context):
     headers = {}
     if isinstance(exc, ApplicationError):
@@ -28,8 +46,7 @@ def exception_handler(exc, context):
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body = error_body("invalid", _("Some fields are not valid."), detail)
+        body = error_body("invalid", _("Some fields are not valid."), flat_errors(exc.detail))
     else:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         body = error_body(code, exc.detail)

@@ -13,35 +13,6 @@ from civic.models import DisabilityCategory, Household, HukouType, Relationship,
 # ---------------------------------------------------------------------------------------------- errors
 
 
-class ApiErrorSerializer(serializers.Serializer):
-    """The one error shape (civic.api.errors), for the schema."""
-
-    code = serializers.CharField(help_text=_("Stable machine-readable code, e.g. invalid_id_number."))
-    message = serializers.CharField(help_text=_("What went wrong, in the caller's language."))
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=_("Messages per field; nested fields are dotted, e.g. members.0.id_number."),
-    )
-
-
-def flat_errors(errors, prefix=""):
-    """DRF's nested errors ({"members": [{}, {"name": [...]}]}) as dotted keys ({"members.1.name": [...]}),
-    the same keys the services use."""
-    flat = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            flat.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
-        if errors:
-            flat[prefix or "non_field_errors"] = [str(e) for e in errors]
-    elif isinstance(errors, list):
-        for i, value in enumerate(errors):
-            flat.update(flat_errors(value, f"{prefix}.{i}" if prefix else str(i)))
-    else:
-        flat[prefix or "non_field_errors"] = [str(errors)]
-    return flat
-
-
 # ----------------------------------------------------------------------------------------------- input
 
 

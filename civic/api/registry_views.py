@@ -5,7 +5,7 @@ import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +16,6 @@ from civic.services import registry
 
 from .permissions import ScopePermission
 from .registry_serializers import (
-    ApiErrorSerializer,
     HouseholdCreateInputSerializer,
     HouseholdDetailOutputSerializer,
     HouseholdListOutputSerializer,
@@ -25,8 +24,8 @@ from .registry_serializers import (
     ResidentDetailOutputSerializer,
     ResidentListOutputSerializer,
     ResidentUpdateInputSerializer,
-    flat_errors,
 )
+from .serializers import ApiErrorSerializer
 
 READ_ERRORS = {401: ApiErrorSerializer, 403: ApiErrorSerializer}
 LIST_ERRORS = {400: ApiErrorSerializer, **READ_ERRORS}
@@ -43,10 +42,9 @@ class RegistryPermissions:
 
 
 def _validated(serializer_class, request, **kwargs):
-    """Input data checked for shape; errors named with dotted keys like the services' (members.0.name)."""
+    """Input data checked for shape; the exception handler names errors with dotted keys (members.0.name)."""
     serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(flat_errors(serializer.errors))
+    serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 

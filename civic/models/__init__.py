@@ -1,6 +1,7 @@
 from .accounts import User
 from .api import ApiToken, IdempotencyRecord, hash_token
 from .audit import FieldChange, IdReveal
+from .calendar import CalendarDay
 from .people import (
     DisabilityCategory,
     Household,
@@ -16,6 +17,7 @@ from .regions import LEVEL_DIGITS, Region, RegionLevel, normalise_region_code
 __all__ = [
     "LEVEL_DIGITS",
     "ApiToken",
+    "CalendarDay",
     "DisabilityCategory",
     "FieldChange",
     "Household",

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civic import demo, demo_population
+from civic import demo, demo_calendar, demo_population
 from civic.models import Household
 from civic.roles import Role
 
@@ -37,6 +37,10 @@ class Command(BaseCommand):
         regions = demo.regions_load()
         created = demo.accounts_load()
         self.stdout.write(f"Demo city: {regions} regions; {len(created)} new demo accounts.")
+        calendar_days = demo_calendar.calendar_load()
+        self.stdout.write(f"Working-day calendar: {calendar_days} days of the 2026 holiday notice.")
+        for loader in demo.app_loaders():
+            self.stdout.write(f"Demo {loader()}.")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, full_name, role, region in demo.ACCOUNTS:
             self.stdout.write(f"  {username:<16} {Role(role).label} · {full_name} · {region}")

@@ -1,0 +1,181 @@
+"""Relief applications and their statutory workflow (DOMAIN.md), and the entitlements they create.
+
+Status changes go through relief.services.applications: a guard, a compare-and-set update of the status,
+and an ApplicationEvent row in the same transaction."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from civic.models import Household, Region, Resident
+from relief.programmes import IncomeKind, Programme
+
+from .policy import Area
+
+
+class Status(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    INVESTIGATING = "investigating", _("Being investigated")
+    NOTICE = "notice", _("Public notice (公示)")
+    DECIDING = "deciding", _("Awaiting the district's decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+OPEN_STATUSES = (Status.ACCEPTED, Status.INVESTIGATING, Status.NOTICE, Status.DECIDING)
+
+
+class Opinion(models.TextChoices):
+    APPROVE = "approve", _("Recommend approval")
+    REFUSE = "refuse", _("Recommend refusal")
+
+
+class Application(models.Model):
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    # The household's community when filed: the street and district that handle it, and the scope.
+    region = models.ForeignKey(Region, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
+    area = models.CharField(_("urban or rural"), max_length=5, choices=Area.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACCEPTED)
+    public_notice = models.BooleanField(
+        _("public notice"), default=True, help_text=_("Off for programmes or cases where notice is not allowed.")
+    )
+    accepted_at = models.DateTimeField(_("accepted"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Where it was accepted: any service point in the city may accept (全城通办).
+    accepted_in = models.ForeignKey(
+        Region, verbose_name=_("accepted at"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step_due = models.DateField(_("current step due"), null=True, blank=True)
+    overall_due = models.DateField(_("whole procedure due"))
+    opinion = models.CharField(_("street opinion"), max_length=8, choices=Opinion.choices, blank=True)
+    opinion_text = models.TextField(_("reasons for the opinion"), blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notice_from = models.DateField(_("notice from"), null=True, blank=True)
+    notice_until = models.DateField(_("notice until"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reasons = models.TextField(_("written reasons"), blank=True)
+    amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    explanation = models.JSONField(_("how the amount was reached"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("relief application")
+        verbose_name_plural = _("relief applications")
+        indexes = [models.Index(fields=["status", "step_due"], name="relief_app_status_due_idx")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self):
+        return f"{self.accepted_at:%Y}-{self.pk:07d}" if self.pk else ""
+
+
+class IncomeItem(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="incomes")
+    resident = models.ForeignKey(Resident, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=IncomeKind.choices)
+    monthly_amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="relief_income_not_negative")]
+
+    def __str__(self):
+        return f"{self.kind} {self.monthly_amount}"
+
+
+class ApplicationEvent(models.Model):
+    """One step of the workflow: who did what, when, from which status to which, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=120)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.action}"
+
+
+class HomeVisit(models.Model):
+    """The economic investigation's home visit: always two investigators."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="home_visits")
+    visited_on = models.DateField(_("visited on"))
+    first_investigator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second_investigator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    findings = models.TextField(_("findings"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first_investigator=models.F("second_investigator")), name="relief_visit_two_people"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} {self.visited_on}"
+
+
+class CrossCheck(models.Model):
+    """The information cross-check (家庭经济状况核对) posted by the verification centre."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cross_checks")
+    source = models.CharField(_("source"), max_length=100)
+    passed = models.BooleanField(_("consistent with the declaration"))
+    details = models.TextField(_("details"), blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.application_id} {self.source}"
+
+
+class Objection(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
+    received_on = models.DateField(_("received on"))
+    content = models.TextField(_("objection"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.application_id} {self.received_on}"
+
+
+class EntitlementStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
+
+
+class Entitlement(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="entitlement")
+    amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2)
+    starts_on = models.DateField(_("paid from"))
+    ends_on = models.DateField(_("paid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
+    )
+    review_due = models.DateField(_("next review due"))
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+
+    def __str__(self):
+        return f"{self.get_programme_display()} {self.amount}"

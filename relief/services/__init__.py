@@ -1,0 +1,1 @@
+"""Writes of the relief app, one module per subject."""

@@ -1,0 +1,400 @@
+"""The relief application workflow (DOMAIN.md): accepted → investigation (home visit by two people,
+information cross-check) → street opinion → 公示 7 days (an objection sends it back to investigation) →
+district decision → entitlement from the next month.
+
+Each step: the guard (role capability, region, separation of duties, the status it starts from), a
+compare-and-set status update so that of two people acting at once exactly one wins, and an event row, all in
+one transaction. Deadlines are working days (civic.workdays)."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civic import access, audit, workdays
+from civic.errors import ApplicationError
+from civic.models import Resident, User
+from relief import quoting
+from relief.models import (
+    Application,
+    ApplicationEvent,
+    CrossCheck,
+    Entitlement,
+    EntitlementStatus,
+    HomeVisit,
+    IncomeItem,
+    Objection,
+    Opinion,
+    Status,
+)
+from relief.models.applications import OPEN_STATUSES
+from relief.models.policy import Area
+from relief.programmes import EXCLUSIVE, Programme
+
+# Statutory time limits, in working days (DOMAIN.md).
+INVESTIGATION_STARTS_WITHIN = 3
+INVESTIGATION_TAKES = 10
+DECISION_WITHIN = 10
+WHOLE_PROCEDURE = 30
+NOTICE_DAYS = 7  # calendar days of public notice
+NOTICE_BY_DEFAULT = {Programme.DIBAO, Programme.TEKUN, Programme.EDGE}
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _forbidden(message=None):
+    return ApplicationError(message or _("You may not do this for this application."), code="forbidden", status=403)
+
+
+def _require(actor, capability, application):
+    if not access.can(actor, capability) or not access.in_scope(actor, application.region_id):
+        raise _forbidden()
+
+
+def _event(application, action, from_status, to_status, actor, note=""):
+    account, label = audit.actor_parts(actor)
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=account,
+        actor_label=label,
+        note=note,
+    )
+
+
+def _move(application, *, expected, to, actor, action, note="", **fields):
+    """Compare-and-set the status: only one of two people acting at once gets the row."""
+    expected = (expected,) if isinstance(expected, str) else tuple(expected)
+    changed = Application.objects.filter(pk=application.pk, status__in=expected).update(status=to, **fields)
+    if not changed:
+        current = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+        raise ApplicationError(
+            _("This application has just been moved on by someone else (it is now “%(status)s”). Reload it.")
+            % {"status": Status(current).label if current else "-"},
+            code="conflict",
+            status=409,
+        )
+    _event(application, action, application.status, to, actor, note)
+    application.refresh_from_db()
+    return application
+
+
+# ------------------------------------------------------------------------------------------------ filing
+
+
+@transaction.atomic
+def application_file(*, actor, household, programme, incomes=(), public_notice=None):
+    """Accept an application. Any caseworker in the city may accept (全城通办); it goes to the household's
+    street. `incomes` are (resident, kind, monthly amount) for members of the household."""
+    if not access.can(actor, "relief.apply"):
+        raise _forbidden()
+    members = {r.pk: r for r in Resident.objects.filter(household=household)}
+    for resident, _kind, amount in incomes:
+        if resident.pk not in members:
+            raise ApplicationError(_("%(name)s is not a member of this household.") % {"name": resident.name})
+        if amount < 0:
+            raise ApplicationError(_("An income cannot be negative."), fields={"incomes": [str(amount)]})
+    if programme in EXCLUSIVE:
+        _refuse_overlap(household, programme)
+    today = _today()
+    application = Application.objects.create(
+        household=household,
+        region_id=household.region_id,
+        programme=programme,
+        area=Area.RURAL if household.is_rural else Area.URBAN,
+        public_notice=programme in NOTICE_BY_DEFAULT if public_notice is None else public_notice,
+        accepted_at=timezone.now(),
+        accepted_by=actor,
+        accepted_in=getattr(actor, "region", None),
+        step_due=workdays.add_working_days(today, INVESTIGATION_STARTS_WITHIN),
+        overall_due=workdays.add_working_days(today, WHOLE_PROCEDURE),
+    )
+    IncomeItem.objects.bulk_create(
+        IncomeItem(application=application, resident=r, kind=k, monthly_amount=a) for r, k, a in incomes
+    )
+    _event(application, "filed", "", Status.ACCEPTED, actor)
+    return application
+
+
+def _refuse_overlap(household, programme):
+    """dibao, 特困 and edge exclude each other: one household cannot be on two at once."""
+    others = EXCLUSIVE - {programme}
+    busy = (
+        Entitlement.objects.filter(
+            household=household,
+            programme__in=others,
+            status__in=[EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED],
+        ).exists()
+        or Application.objects.filter(household=household, programme__in=EXCLUSIVE, status__in=OPEN_STATUSES).exists()
+    )
+    if busy:
+        raise ApplicationError(
+            _("This household already has dibao, 特困 or edge-family support, or an open application for one."),
+            code="exclusive_programme",
+            fields={"programme": [programme]},
+        )
+
+
+# -------------------------------------------------------------------------------------------- investigation
+
+
+@transaction.atomic
+def investigation_start(*, actor, application):
+    _require(actor, "relief.review", application)
+    return _move(
+        application,
+        expected=Status.ACCEPTED,
+        to=Status.INVESTIGATING,
+        actor=actor,
+        action="investigation_started",
+        step_due=workdays.add_working_days(_today(), INVESTIGATION_TAKES),
+    )
+
+
+@transaction.atomic
+def home_visit_record(*, actor, application, visited_on, second_investigator, findings):
+    """The actor is the first investigator; the second must be another member of staff working there."""
+    _require(actor, "relief.apply", application)
+    if application.status != Status.INVESTIGATING:
+        raise ApplicationError(_("Home visits are recorded while the application is being investigated."))
+    if not isinstance(second_investigator, User) or second_investigator.pk == actor.pk:
+        message = _("A home visit needs two investigators: name a second person.")
+        raise ApplicationError(message, fields={"second_investigator": [message]})
+    if not access.in_scope(second_investigator, application.region_id) or not access.can(
+        second_investigator, "relief.apply"
+    ):
+        message = _("The second investigator must be staff of this community or street.")
+        raise ApplicationError(message, fields={"second_investigator": [message]})
+    if visited_on > _today():
+        message = _("A visit cannot be recorded before it happens.")
+        raise ApplicationError(message, fields={"visited_on": [message]})
+    visit = HomeVisit.objects.create(
+        application=application,
+        visited_on=visited_on,
+        first_investigator=actor,
+        second_investigator=second_investigator,
+        findings=findings,
+    )
+    _event(application, "home_visit", application.status, application.status, actor, findings[:200])
+    return visit
+
+
+@transaction.atomic
+def cross_check_record(*, actor, application, source, passed, details=""):
+    """Posted by the verification centre's system (a partner token with the relief scope) or by staff."""
+    if not access.in_scope(actor, application.region_id) or not (
+        access.can(actor, "relief.review") or access.can(actor, "relief.cross_check")
+    ):
+        raise _forbidden()
+    if application.status != Status.INVESTIGATING:
+        raise ApplicationError(_("Cross-check results are taken while the application is being investigated."))
+    check = CrossCheck.objects.create(application=application, source=source, passed=passed, details=details)
+    _event(application, "cross_check", application.status, application.status, actor, details[:200])
+    return check
+
+
+@transaction.atomic
+def opinion_give(*, actor, application, opinion, reasons):
+    """The street's preliminary opinion; then the public notice, or straight to the district."""
+    _require(actor, "relief.review", application)
+    if not application.home_visits.exists() or not application.cross_checks.exists():
+        raise ApplicationError(
+            _("Record the home visit and the information cross-check before giving the street's opinion."),
+            code="investigation_incomplete",
+        )
+    if not reasons.strip():
+        raise ApplicationError(_("Give the reasons for the opinion."), fields={"reasons": [_("Required.")]})
+    today = _today()
+    common = {"opinion": opinion, "opinion_text": reasons, "opinion_by": actor}
+    if application.public_notice:
+        until = today + timedelta(days=NOTICE_DAYS)
+        return _move(
+            application,
+            expected=Status.INVESTIGATING,
+            to=Status.NOTICE,
+            actor=actor,
+            action="opinion_given",
+            note=Opinion(opinion).label,
+            notice_from=today,
+            notice_until=until,
+            step_due=until,
+            **common,
+        )
+    return _move(
+        application,
+        expected=Status.INVESTIGATING,
+        to=Status.DECIDING,
+        actor=actor,
+        action="opinion_given",
+        note=Opinion(opinion).label,
+        step_due=workdays.add_working_days(today, DECISION_WITHIN),
+        **common,
+    )
+
+
+@transaction.atomic
+def objection_record(*, actor, application, received_on, content):
+    """An objection during the notice sends the case back to investigation; a new notice follows."""
+    _require(actor, "relief.apply", application)
+    if not content.strip():
+        raise ApplicationError(_("Write down the objection."), fields={"content": [_("Required.")]})
+    Objection.objects.create(application=application, received_on=received_on, content=content, recorded_by=actor)
+    return _move(
+        application,
+        expected=Status.NOTICE,
+        to=Status.INVESTIGATING,
+        actor=actor,
+        action="objection",
+        note=content[:200],
+        opinion="",
+        notice_from=None,
+        notice_until=None,
+        step_due=workdays.add_working_days(_today(), INVESTIGATION_TAKES),
+    )
+
+
+def notice_close(application, *, actor=None):
+    """After the notice period without objection, the case goes to the district."""
+    if application.status != Status.NOTICE or application.notice_until >= _today():
+        return application
+    return _move(
+        application,
+        expected=Status.NOTICE,
+        to=Status.DECIDING,
+        actor=actor,
+        action="notice_ended",
+        step_due=workdays.add_working_days(application.notice_until, DECISION_WITHIN),
+    )
+
+
+def notices_close_due():
+    """Daily: move every application whose notice has ended to the district. Returns how many moved."""
+    moved = 0
+    due = Application.objects.filter(status=Status.NOTICE, notice_until__lt=_today()).values_list("pk", flat=True)
+    for pk in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            application = Application.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if application is not None:
+                notice_close(application)
+                moved += 1
+    return moved
+
+
+# ---------------------------------------------------------------------------------------------- decision
+
+
+def _first_of_next_month(day):
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _household_facts(application, on):
+    members = []
+    incomes = {}
+    for item in application.incomes.all():
+        incomes.setdefault(item.resident_id, []).append({"kind": item.kind, "amount": item.monthly_amount})
+    for resident in Resident.objects.filter(household=application.household_id).order_by("pk"):
+        members.append(
+            {
+                "name": resident.name,
+                "age": resident.age_on(on),
+                "incomes": incomes.get(resident.pk, []),
+                "disability_grade": resident.disability_grade,
+                "serious_illness": resident.serious_illness,
+            }
+        )
+    return {"members": members}
+
+
+def application_quote(application, on=None):
+    """The amount the rules give for this application on a date: the same function the quote API calls."""
+    on = on or _today()
+    _policy, quote = quoting.quote_for(
+        programme=application.programme,
+        region_code=application.region_id,
+        area=application.area,
+        on=on,
+        household=quoting.household_from_data(_household_facts(application, on)),
+    )
+    return quote
+
+
+def _review_due(application, start):
+    """Households with working-age members every 6 months; stable households and 特困 yearly."""
+    months = 12
+    if application.programme == Programme.DIBAO:
+        ages = [r.age_on(start) for r in Resident.objects.filter(household=application.household_id)]
+        if any(18 <= age < 60 for age in ages):
+            months = 6
+    year, month = divmod(start.month - 1 + months, 12)
+    return date(start.year + year, month + 1, 1)
+
+
+@transaction.atomic
+def decide(*, actor, application, approve, reasons=""):
+    """The district's decision. Who accepted the case or gave the street's opinion may not decide it."""
+    _require(actor, "relief.decide", application)
+    access.ensure_different_people(application.accepted_by, actor, step=_("decide on it"))
+    access.ensure_different_people(application.opinion_by, actor, step=_("decide on it"))
+    application = notice_close(application, actor=actor)
+    if application.status != Status.DECIDING:
+        raise ApplicationError(
+            _("The district decides after the street's opinion and the notice; this application is “%(status)s”.")
+            % {"status": application.get_status_display()},
+            code="not_ready",
+            status=409,
+        )
+    now = timezone.now()
+    if not approve:
+        if not reasons.strip():
+            message = _("A refusal needs written reasons for the family.")
+            raise ApplicationError(message, fields={"reasons": [message]})
+        return _move(
+            application,
+            expected=Status.DECIDING,
+            to=Status.REFUSED,
+            actor=actor,
+            action="refused",
+            note=reasons,
+            decided_at=now,
+            decided_by=actor,
+            decision_reasons=reasons,
+            step_due=None,
+        )
+    quote = application_quote(application)
+    if not quote.eligible:
+        raise ApplicationError(
+            _("By the rules in force the household is not eligible; refuse with reasons or correct the incomes."),
+            code="not_eligible",
+        )
+    application = _move(
+        application,
+        expected=Status.DECIDING,
+        to=Status.APPROVED,
+        actor=actor,
+        action="approved",
+        note=reasons,
+        decided_at=now,
+        decided_by=actor,
+        decision_reasons=reasons,
+        amount=quote.amount,
+        explanation=[
+            {"text": line.text, "amount": str(line.amount) if line.amount is not None else None} for line in quote.lines
+        ],
+        step_due=None,
+    )
+    start = _first_of_next_month(timezone.localdate(now))
+    Entitlement.objects.create(
+        household=application.household,
+        region=application.region,
+        programme=application.programme,
+        application=application,
+        amount=quote.amount,
+        starts_on=start,
+        review_due=_review_due(application, start),
+    )
+    return application

@@ -1,0 +1,273 @@
+"""The statutory workflow's guards: role, region, separation of duties, double decisions, deadlines."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from civic import workdays
+from civic.errors import ApplicationError
+from civic.roles import Role
+from relief import selectors
+from relief.models import ApplicationEvent, Entitlement, PolicyTopUp, ReliefPolicy, Status
+from relief.services import applications as flow
+
+QIAOGUANG = "440402005001"
+
+
+@pytest.fixture
+def policy(regions):
+    p = ReliefPolicy.objects.create(
+        region_id="440400000000",
+        area="urban",
+        effective_from=date(2020, 1, 1),
+        name="测试",
+        dibao_standard=Decimal("1100"),
+    )
+    PolicyTopUp.objects.create(policy=p, category="minor", kind="percent", value=Decimal("40"))
+    return p
+
+
+@pytest.fixture
+def staff(staff_factory):
+    return {
+        "caseworker": staff_factory(Role.CASEWORKER, QIAOGUANG, username="cw"),
+        "colleague": staff_factory(Role.CASEWORKER, QIAOGUANG, username="cw2"),
+        "reviewer": staff_factory(Role.STREET_REVIEWER, "440402005000", username="street"),
+        "approver": staff_factory(Role.DISTRICT_APPROVER, "440402", username="district"),
+        "other_street": staff_factory(Role.STREET_REVIEWER, "440402001000", username="street2"),
+        "other_district": staff_factory(Role.DISTRICT_APPROVER, "440403", username="district2"),
+    }
+
+
+@pytest.fixture
+def household(household_factory, policy):
+    """The worked example's family: two earners (1,400 and 700) and a child of ten."""
+    from civic.models import Resident
+
+    household = household_factory(QIAOGUANG, size=3)
+    child = household.members.get(relationship="child")
+    Resident.objects.filter(pk=child.pk).update(birth_date=timezone.localdate() - timedelta(days=365 * 10 + 5))
+    return household
+
+
+def filed(staff, household, **options):
+    head = household.head
+    spouse = household.members.get(relationship="spouse")
+    return flow.application_file(
+        actor=staff["caseworker"],
+        household=household,
+        programme="dibao",
+        incomes=[(head, "wages", Decimal("1400")), (spouse, "wages", Decimal("700"))],
+        **options,
+    )
+
+
+def investigated(staff, application):
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    flow.home_visit_record(
+        actor=staff["caseworker"],
+        application=application,
+        visited_on=timezone.localdate(),
+        second_investigator=staff["colleague"],
+        findings="住房简陋，无车辆",
+    )
+    flow.cross_check_record(actor=staff["reviewer"], application=application, source="市核对中心", passed=True)
+    return application
+
+
+def notice_passes(application):
+    application.refresh_from_db()
+    type(application).objects.filter(pk=application.pk).update(notice_until=timezone.localdate() - timedelta(days=1))
+    application.refresh_from_db()
+
+
+def test_a_dibao_application_from_filing_to_entitlement(staff, household):
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合条件")
+    assert application.status == Status.NOTICE
+    assert application.notice_until == timezone.localdate() + timedelta(days=7)
+    notice_passes(application)
+    flow.decide(actor=staff["approver"], application=application, approve=True)
+    assert application.status == Status.APPROVED and application.amount == Decimal("1640.00")
+    entitlement = Entitlement.objects.get(application=application)
+    today = timezone.localdate()
+    assert entitlement.starts_on == (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert entitlement.amount == Decimal("1640.00")
+    assert entitlement.review_due > entitlement.starts_on
+    actions = list(application.events.values_list("action", flat=True))
+    assert actions == [
+        "filed",
+        "investigation_started",
+        "home_visit",
+        "cross_check",
+        "opinion_given",
+        "notice_ended",
+        "approved",
+    ]
+
+
+def test_the_workflow_amount_equals_the_quote(staff, household):
+    from relief import quoting
+
+    application = investigated(staff, filed(staff, household))
+    quote = flow.application_quote(application)
+    members = [{"age": m.age_on(timezone.localdate()), "incomes": []} for m in household.members.order_by("pk")]
+    members[0]["incomes"] = [{"kind": "wages", "amount": Decimal("1400")}]
+    members[1]["incomes"] = [{"kind": "wages", "amount": Decimal("700")}]
+    _p, direct = quoting.quote_for(
+        programme="dibao",
+        region_code=QIAOGUANG,
+        area="urban",
+        on=timezone.localdate(),
+        household=quoting.household_from_data({"members": members}),
+    )
+    assert quote.amount == direct.amount == Decimal("1640.00")
+
+
+def test_filing_sets_working_day_deadlines(staff, household):
+    application = filed(staff, household)
+    today = timezone.localdate()
+    assert application.step_due == workdays.add_working_days(today, 3)
+    assert application.overall_due == workdays.add_working_days(today, 30)
+    assert application.region_id == QIAOGUANG and application.public_notice
+
+
+def test_wrong_roles_are_refused(staff, household):
+    application = filed(staff, household)
+    with pytest.raises(ApplicationError) as info:
+        flow.investigation_start(actor=staff["caseworker"], application=application)
+    assert info.value.status == 403
+    investigated(staff, application)
+    with pytest.raises(ApplicationError):
+        flow.opinion_give(actor=staff["approver"], application=application, opinion="approve", reasons="x")
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    notice_passes(application)
+    with pytest.raises(ApplicationError):
+        flow.decide(actor=staff["reviewer"], application=application, approve=True)
+
+
+def test_another_street_or_district_is_refused(staff, household):
+    application = filed(staff, household)
+    with pytest.raises(ApplicationError):
+        flow.investigation_start(actor=staff["other_street"], application=application)
+    investigated(staff, application)
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    notice_passes(application)
+    with pytest.raises(ApplicationError):
+        flow.decide(actor=staff["other_district"], application=application, approve=True)
+    assert not Entitlement.objects.exists()
+
+
+def test_whoever_accepted_the_case_may_not_decide_it(staff, household, django_user_model):
+    chief = django_user_model.objects.create_superuser("chief", password="Str0ng-pass-word!")
+    application = flow.application_file(actor=chief, household=household, programme="dibao")
+    investigated(staff, application)
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    notice_passes(application)
+    with pytest.raises(ApplicationError) as info:
+        flow.decide(actor=chief, application=application, approve=True)
+    assert info.value.code == "separation_of_duties"
+
+
+def test_two_decisions_at_once_one_wins_and_the_other_is_told(staff, household, staff_factory):
+    second_approver = staff_factory(Role.DISTRICT_APPROVER, "440402", username="district-b")
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    notice_passes(application)
+    flow.notice_close(application)
+    stale = type(application).objects.get(pk=application.pk)  # the second approver's page, loaded at the same time
+    flow.decide(actor=staff["approver"], application=application, approve=True)
+    with pytest.raises(ApplicationError) as info:
+        flow.decide(actor=second_approver, application=stale, approve=False, reasons="不符合")
+    assert info.value.code == "conflict" and info.value.status == 409
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and Entitlement.objects.count() == 1
+
+
+def test_an_objection_sends_the_case_back_and_a_new_notice_follows(staff, household):
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    flow.objection_record(
+        actor=staff["caseworker"], application=application, received_on=timezone.localdate(), content="有人反映其有车辆"
+    )
+    assert application.status == Status.INVESTIGATING and application.notice_until is None
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="复查后仍符合")
+    assert application.status == Status.NOTICE
+    assert application.objections.count() == 1
+
+
+def test_the_decision_waits_for_the_notice_period(staff, household):
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    with pytest.raises(ApplicationError) as info:
+        flow.decide(actor=staff["approver"], application=application, approve=True)
+    assert info.value.code == "not_ready"
+
+
+def test_cases_without_public_notice_go_straight_to_the_district(staff, household):
+    application = investigated(staff, filed(staff, household, public_notice=False))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    assert application.status == Status.DECIDING and application.notice_from is None
+
+
+def test_the_opinion_needs_the_visit_and_the_cross_check(staff, household):
+    application = filed(staff, household)
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    with pytest.raises(ApplicationError) as info:
+        flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    assert info.value.code == "investigation_incomplete"
+
+
+def test_a_home_visit_needs_two_different_investigators(staff, household):
+    application = filed(staff, household)
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    for second in (staff["caseworker"], staff["other_street"]):
+        with pytest.raises(ApplicationError) as info:
+            flow.home_visit_record(
+                actor=staff["caseworker"],
+                application=application,
+                visited_on=timezone.localdate(),
+                second_investigator=second,
+                findings="x",
+            )
+        assert "second_investigator" in info.value.fields
+
+
+def test_a_refusal_needs_written_reasons(staff, household):
+    application = investigated(staff, filed(staff, household, public_notice=False))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="refuse", reasons="收入超标")
+    with pytest.raises(ApplicationError):
+        flow.decide(actor=staff["approver"], application=application, approve=False, reasons=" ")
+    flow.decide(actor=staff["approver"], application=application, approve=False, reasons="家庭人均收入高于标准")
+    assert application.status == Status.REFUSED and not Entitlement.objects.exists()
+
+
+def test_dibao_and_edge_exclude_each_other(staff, household):
+    filed(staff, household)
+    with pytest.raises(ApplicationError) as info:
+        flow.application_file(actor=staff["caseworker"], household=household, programme="edge")
+    assert info.value.code == "exclusive_programme"
+
+
+def test_a_late_step_is_listed_as_overdue_for_its_street_and_district_only(staff, household):
+    application = filed(staff, household)
+    type(application).objects.filter(pk=application.pk).update(step_due=timezone.localdate() - timedelta(days=2))
+    for who in ("reviewer", "approver", "caseworker"):
+        assert list(selectors.overdue_applications(staff[who])) == [application], who
+    for who in ("other_street", "other_district"):
+        assert list(selectors.overdue_applications(staff[who])) == [], who
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    assert list(selectors.overdue_applications(staff["reviewer"])) == []
+
+
+def test_notices_close_in_the_daily_job(staff, household):
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    assert flow.notices_close_due() == 0
+    notice_passes(application)
+    assert flow.notices_close_due() == 1
+    application.refresh_from_db()
+    assert application.status == Status.DECIDING
+    assert ApplicationEvent.objects.filter(application=application, action="notice_ended").exists()
