@@ -98,3 +98,34 @@ class Approval(models.TextChoices):
     STREET = "street", _("Street or town may approve")
     DISTRICT = "district", _("District decides")
     CASE_BY_CASE = "case_by_case", _("Decided case by case (一事一议)")
+
+
+class AssetKind(models.TextChoices):
+    FINANCIAL = "financial", _("Savings, deposits and other financial assets")
+    HOME = "home", _("Home")
+    VEHICLE = "vehicle", _("Motor vehicle")
+    BUSINESS = "business", _("Business or company")
+    OTHER = "other", _("Other property")
+
+
+class ExpenseKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical costs")
+    DISABILITY = "disability", _("Disability rehabilitation and care")
+    EDUCATION = "education", _("Education")
+    WORK = "work", _("Costs of going to work")
+    OTHER = "other", _("Other rigid spending")
+
+
+# Rigid costs that may be deducted from income for dibao (DOMAIN.md); education counts only as rigid spending.
+DEDUCTIBLE_EXPENSES = frozenset({ExpenseKind.MEDICAL, ExpenseKind.DISABILITY, ExpenseKind.WORK})
+
+
+class DocumentKind(models.TextChoices):
+    ID_PROOF = "id_proof", _("Identity documents")
+    COMMITMENT = "commitment", _("Signed commitment and authorisation (承诺授权书)")
+    DECLARATION = "declaration", _("List of family members, income and property")
+    OTHER = "other", _("Other supporting document")
+
+
+# The checklist: one of each before the investigation starts.
+REQUIRED_DOCUMENTS = (DocumentKind.ID_PROOF, DocumentKind.COMMITMENT, DocumentKind.DECLARATION)

@@ -23,11 +23,13 @@ def household_from_data(data):
         )
         for m in data["members"]
     )
+    assets = data.get("assets")
     return rules.Household(
         members=members,
         single_parent=data.get("single_parent", False),
         rigid_deduction=data.get("rigid_deduction") or rules.ZERO,
         rigid_expenditure=data.get("rigid_expenditure") or rules.ZERO,
+        assets=rules.Assets(**assets) if assets is not None else None,
     )
 
 

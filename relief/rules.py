@@ -55,6 +55,8 @@ class Policy:
     minimum_wage: Decimal | None = None
     care: dict = field(default_factory=dict)  # (CareForm, CareLevel) -> share or yuan
     edge_multiplier: Decimal = Decimal("1.5")
+    asset_months: Decimal = Decimal("24")  # financial assets at most this many months of standard per person
+    max_homes: int = 1
     disposable_income_annual: Decimal | None = None
     rigid_share: Decimal = Decimal("0.6")
     temp_aid_max_months: Decimal = Decimal("6")
@@ -80,11 +82,20 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Assets:
+    financial: Decimal = ZERO  # savings, deposits, shares …
+    homes: int = 0
+    vehicles: int = 0
+    businesses: int = 0
+
+
+@dataclass(frozen=True)
 class Household:
     members: tuple[Member, ...]
     single_parent: bool = False
     rigid_deduction: Decimal = ZERO  # monthly costs of illness, disability or going to work, deductible
     rigid_expenditure: Decimal = ZERO  # monthly rigid spending (medical, education, rehabilitation …)
+    assets: Assets | None = None  # None: not declared, not checked (a quote before any application)
 
 
 # --------------------------------------------------------------------------------------------- outputs
@@ -171,6 +182,33 @@ def counted_income(household, lines):
     return counted
 
 
+def assets_within_limits(policy, household, lines):
+    """Local asset limits: financial assets ≤ N months of the standard per person, at most one home, no
+    vehicle, no business. Returns True when within them (or when nothing was declared)."""
+    assets = household.assets
+    if assets is None:
+        return True
+    n = len(covered(household))
+    limit = policy.dibao_standard * policy.asset_months * n
+    problems = []
+    if assets.financial > limit:
+        problems.append(
+            _("financial assets %(amount)s yuan exceed %(limit)s yuan (%(months)s months of the standard per person)")
+            % {"amount": yuan(assets.financial), "limit": yuan(limit), "months": f"{policy.asset_months.normalize():f}"}
+        )
+    if assets.homes > policy.max_homes:
+        problems.append(_("%(count)d homes (at most %(max)d)") % {"count": assets.homes, "max": policy.max_homes})
+    if assets.vehicles:
+        problems.append(_("a motor vehicle"))
+    if assets.businesses:
+        problems.append(_("a business"))
+    if problems:
+        lines.append(Line(_("Assets above the limits: %(problems)s") % {"problems": "; ".join(problems)}))
+        return False
+    lines.append(Line(_("Assets within the limits")))
+    return True
+
+
 def covered(household):
     return [m for m in household.members if m.covered]
 
@@ -229,6 +267,8 @@ def dibao(policy, household):
                 % {"income": yuan(per_capita(income, n)), "standard": yuan(standard)}
             )
         )
+        return _finish(Programme.DIBAO, policy, ZERO, lines, eligible=False)
+    if not assets_within_limits(policy, household, lines):
         return _finish(Programme.DIBAO, policy, ZERO, lines, eligible=False)
     # Standard × members − household income, not (standard − per-capita income) × members: no rounding of
     # the per-capita figure creeps in.
@@ -351,7 +391,7 @@ def edge(policy, household):
             }
         )
     )
-    eligible = n > 0 and policy.dibao_standard <= income < threshold
+    eligible = n > 0 and policy.dibao_standard <= income < threshold and assets_within_limits(policy, household, lines)
     if income < policy.dibao_standard:
         lines.append(Line(_("Below the dibao standard: apply for dibao instead")))
     lines.append(Line(_("Eligible as a low-income edge family") if eligible else _("Not in the edge band")))

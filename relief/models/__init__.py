@@ -1,13 +1,16 @@
 from .applications import (
     Application,
     ApplicationEvent,
+    Asset,
     CrossCheck,
+    Document,
     Entitlement,
     EntitlementStatus,
     HomeVisit,
     IncomeItem,
     Objection,
     Opinion,
+    RigidExpense,
     Status,
 )
 from .policy import Area, PolicyTopUp, ReliefPolicy
@@ -15,8 +18,10 @@ from .policy import Area, PolicyTopUp, ReliefPolicy
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "Asset",
     "Area",
     "CrossCheck",
+    "Document",
     "Entitlement",
     "EntitlementStatus",
     "HomeVisit",
@@ -25,5 +30,6 @@ __all__ = [
     "Opinion",
     "PolicyTopUp",
     "ReliefPolicy",
+    "RigidExpense",
     "Status",
 ]

@@ -3,13 +3,16 @@
 Status changes go through relief.services.applications: a guard, a compare-and-set update of the status,
 and an ApplicationEvent row in the same transaction."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import Household, Region, Resident
-from relief.programmes import IncomeKind, Programme
+from relief.programmes import AssetKind, DocumentKind, ExpenseKind, IncomeKind, Programme
 
 from .policy import Area
 
@@ -90,6 +93,48 @@ class IncomeItem(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.monthly_amount}"
+
+
+class Asset(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("kind"), max_length=10, choices=AssetKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    value = models.DecimalField(_("value (yuan)"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="relief_asset_not_negative")]
+
+    def __str__(self):
+        return f"{self.kind} {self.value}"
+
+
+class RigidExpense(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="expenses")
+    kind = models.CharField(_("kind"), max_length=10, choices=ExpenseKind.choices)
+    monthly_amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="relief_expense_not_negative")]
+
+    def __str__(self):
+        return f"{self.kind} {self.monthly_amount}"
+
+
+def document_path(document, filename):
+    # Never the family's name or ID number in a path: the application's number and a random part only.
+    return f"relief/{document.application_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return self.original_name
 
 
 class ApplicationEvent(models.Model):

@@ -78,6 +78,13 @@ class ReliefPolicy(models.Model):
     edge_multiplier = models.DecimalField(
         _("edge family threshold (× standard)"), max_digits=4, decimal_places=2, default=Decimal("1.5")
     )
+    asset_months = models.DecimalField(
+        _("financial assets at most (months of the standard per person)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("24"),
+    )
+    max_homes = models.PositiveSmallIntegerField(_("homes at most"), default=1)
     disposable_income_annual = money(_("last year's per-capita disposable income (annual)"), null=True, blank=True)
     rigid_share = share(_("rigid spending over this share of income"), default=Decimal("0.6"))
     temp_aid_max_months = models.DecimalField(
@@ -131,6 +138,8 @@ class ReliefPolicy(models.Model):
                 for level in CareLevel.values
             },
             edge_multiplier=self.edge_multiplier,
+            asset_months=self.asset_months,
+            max_homes=self.max_homes,
             disposable_income_annual=self.disposable_income_annual,
             rigid_share=self.rigid_share,
             temp_aid_max_months=self.temp_aid_max_months,

@@ -7,6 +7,8 @@ compare-and-set status update so that of two people acting at once exactly one w
 one transaction. Deadlines are working days (civic.workdays)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,18 +21,24 @@ from relief import quoting
 from relief.models import (
     Application,
     ApplicationEvent,
+    Asset,
     CrossCheck,
+    Document,
     Entitlement,
     EntitlementStatus,
     HomeVisit,
     IncomeItem,
     Objection,
     Opinion,
+    RigidExpense,
     Status,
 )
 from relief.models.applications import OPEN_STATUSES
 from relief.models.policy import Area
-from relief.programmes import EXCLUSIVE, Programme
+from relief.programmes import DEDUCTIBLE_EXPENSES, EXCLUSIVE, REQUIRED_DOCUMENTS, AssetKind, DocumentKind, Programme
+
+ALLOWED_UPLOADS = {".pdf", ".jpg", ".jpeg", ".png"}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # Statutory time limits, in working days (DOMAIN.md).
 INVESTIGATION_STARTS_WITHIN = 3
@@ -88,9 +96,12 @@ def _move(application, *, expected, to, actor, action, note="", **fields):
 
 
 @transaction.atomic
-def application_file(*, actor, household, programme, incomes=(), public_notice=None):
+def application_file(
+    *, actor, household, programme, incomes=(), assets=(), expenses=(), documents=(), public_notice=None
+):
     """Accept an application. Any caseworker in the city may accept (全城通办); it goes to the household's
-    street. `incomes` are (resident, kind, monthly amount) for members of the household."""
+    street. `incomes` are (resident, kind, monthly amount) for members of the household; `assets` are
+    (kind, description, value); `expenses` (kind, monthly amount); `documents` (kind, uploaded file)."""
     if not access.can(actor, "relief.apply"):
         raise _forbidden()
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
@@ -99,6 +110,13 @@ def application_file(*, actor, household, programme, incomes=(), public_notice=N
             raise ApplicationError(_("%(name)s is not a member of this household.") % {"name": resident.name})
         if amount < 0:
             raise ApplicationError(_("An income cannot be negative."), fields={"incomes": [str(amount)]})
+    if any(value < 0 for _kind, _description, value in assets):
+        raise ApplicationError(_("A value cannot be negative."), fields={"assets": [_("A value cannot be negative.")]})
+    if any(amount < 0 for _kind, amount in expenses):
+        message = _("An amount cannot be negative.")
+        raise ApplicationError(message, fields={"expenses": [message]})
+    for _kind, upload in documents:
+        check_upload(upload)
     if programme in EXCLUSIVE:
         _refuse_overlap(household, programme)
     today = _today()
@@ -117,8 +135,49 @@ def application_file(*, actor, household, programme, incomes=(), public_notice=N
     IncomeItem.objects.bulk_create(
         IncomeItem(application=application, resident=r, kind=k, monthly_amount=a) for r, k, a in incomes
     )
+    Asset.objects.bulk_create(Asset(application=application, kind=k, description=d, value=v) for k, d, v in assets)
+    RigidExpense.objects.bulk_create(
+        RigidExpense(application=application, kind=k, monthly_amount=a) for k, a in expenses
+    )
+    for kind, upload in documents:
+        document_add(actor=actor, application=application, kind=kind, upload=upload, _filing=True)
     _event(application, "filed", "", Status.ACCEPTED, actor)
     return application
+
+
+def check_upload(upload):
+    """Type and size of an uploaded document; raises ApplicationError naming the rule."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in ALLOWED_UPLOADS:
+        message = _("Upload a PDF, JPG or PNG file; “%(name)s” is not one.") % {"name": upload.name}
+        raise ApplicationError(message, code="invalid_file", fields={"documents": [message]})
+    if upload.size > MAX_UPLOAD_BYTES:
+        message = _("“%(name)s” is larger than 10 MB.") % {"name": upload.name}
+        raise ApplicationError(message, code="invalid_file", fields={"documents": [message]})
+
+
+@transaction.atomic
+def document_add(*, actor, application, kind, upload, _filing=False):
+    if not _filing:
+        _require(actor, "relief.apply", application)
+        if application.status not in OPEN_STATUSES:
+            raise ApplicationError(_("Documents are added while the application is open."))
+    if kind not in DocumentKind.values:
+        raise ApplicationError(_("Unknown kind of document."), fields={"kind": [kind]})
+    check_upload(upload)
+    document = Document(application=application, kind=kind, original_name=(upload.name or "")[:200], uploaded_by=actor)
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    if not _filing:
+        _event(
+            application, "document_added", application.status, application.status, actor, document.get_kind_display()
+        )
+    return document
+
+
+def missing_documents(application):
+    present = set(application.documents.values_list("kind", flat=True))
+    return [kind for kind in REQUIRED_DOCUMENTS if kind not in present]
 
 
 def _refuse_overlap(household, programme):
@@ -146,6 +205,12 @@ def _refuse_overlap(household, programme):
 @transaction.atomic
 def investigation_start(*, actor, application):
     _require(actor, "relief.review", application)
+    missing = missing_documents(application)
+    if missing:
+        message = _("The document checklist is incomplete: %(missing)s.") % {
+            "missing": "、".join(str(DocumentKind(kind).label) for kind in missing)
+        }
+        raise ApplicationError(message, code="documents_missing", fields={"documents": [message]})
     return _move(
         application,
         expected=Status.ACCEPTED,
@@ -307,7 +372,19 @@ def _household_facts(application, on):
                 "serious_illness": resident.serious_illness,
             }
         )
-    return {"members": members}
+    assets = list(application.assets.all())
+    expenses = list(application.expenses.all())
+    return {
+        "members": members,
+        "rigid_deduction": sum((e.monthly_amount for e in expenses if e.kind in DEDUCTIBLE_EXPENSES), Decimal(0)),
+        "rigid_expenditure": sum((e.monthly_amount for e in expenses), Decimal(0)),
+        "assets": {
+            "financial": sum((a.value for a in assets if a.kind == AssetKind.FINANCIAL), Decimal(0)),
+            "homes": sum(a.kind == AssetKind.HOME for a in assets),
+            "vehicles": sum(a.kind == AssetKind.VEHICLE for a in assets),
+            "businesses": sum(a.kind == AssetKind.BUSINESS for a in assets),
+        },
+    }
 
 
 def application_quote(application, on=None):

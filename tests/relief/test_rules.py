@@ -221,3 +221,19 @@ def test_every_quote_line_with_an_amount_adds_up_to_the_explanation():
     policy = replace(ZHONGSHAN, topups=(TopUpRule("minor", "percent", D("40")),))
     quote = rules.dibao(policy, family(adult("1400"), adult("700"), Member(age=10)))
     assert quote.lines[-1].amount == quote.amount
+
+
+@pytest.mark.parametrize(
+    ("assets", "eligible"),
+    [
+        (rules.Assets(financial=D("52800")), True),  # 24 months × 1,100 × 2 people
+        (rules.Assets(financial=D("52800.01")), False),
+        (rules.Assets(homes=1), True),
+        (rules.Assets(homes=2), False),
+        (rules.Assets(vehicles=1), False),
+        (rules.Assets(businesses=1), False),
+    ],
+)
+def test_asset_limits(assets, eligible):
+    quote = rules.dibao(ZHONGSHAN, family(adult("500"), adult("0"), assets=assets))
+    assert quote.eligible is eligible

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from civic import workdays
@@ -52,7 +53,14 @@ def household(household_factory, policy):
     return household
 
 
-def filed(staff, household, **options):
+def pdf(name="scan.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
+
+
+CHECKLIST = ("id_proof", "commitment", "declaration")
+
+
+def filed(staff, household, documents=CHECKLIST, **options):
     head = household.head
     spouse = household.members.get(relationship="spouse")
     return flow.application_file(
@@ -60,6 +68,7 @@ def filed(staff, household, **options):
         household=household,
         programme="dibao",
         incomes=[(head, "wages", Decimal("1400")), (spouse, "wages", Decimal("700"))],
+        documents=[(kind, pdf(f"{kind}.pdf")) for kind in documents],
         **options,
     )
 
@@ -162,7 +171,9 @@ def test_another_street_or_district_is_refused(staff, household):
 
 def test_whoever_accepted_the_case_may_not_decide_it(staff, household, django_user_model):
     chief = django_user_model.objects.create_superuser("chief", password="Str0ng-pass-word!")
-    application = flow.application_file(actor=chief, household=household, programme="dibao")
+    application = flow.application_file(
+        actor=chief, household=household, programme="dibao", documents=[(k, pdf()) for k in CHECKLIST]
+    )
     investigated(staff, application)
     flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
     notice_passes(application)
@@ -271,3 +282,52 @@ def test_notices_close_in_the_daily_job(staff, household):
     application.refresh_from_db()
     assert application.status == Status.DECIDING
     assert ApplicationEvent.objects.filter(application=application, action="notice_ended").exists()
+
+
+def test_the_investigation_waits_for_the_document_checklist(staff, household):
+    application = filed(staff, household, documents=("id_proof",))
+    with pytest.raises(ApplicationError) as info:
+        flow.investigation_start(actor=staff["reviewer"], application=application)
+    assert info.value.code == "documents_missing"
+    flow.document_add(actor=staff["caseworker"], application=application, kind="commitment", upload=pdf())
+    flow.document_add(actor=staff["caseworker"], application=application, kind="declaration", upload=pdf())
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    assert application.status == Status.INVESTIGATING
+
+
+def test_uploads_are_limited_by_type_and_size_and_nothing_is_half_saved(staff, household):
+    from relief.models import Application
+
+    with pytest.raises(ApplicationError) as info:
+        flow.application_file(
+            actor=staff["caseworker"],
+            household=household,
+            programme="dibao",
+            documents=[("id_proof", SimpleUploadedFile("virus.exe", b"MZ"))],
+        )
+    assert info.value.code == "invalid_file"
+    big = SimpleUploadedFile("big.pdf", b"0" * (flow.MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(ApplicationError):
+        flow.application_file(
+            actor=staff["caseworker"], household=household, programme="dibao", documents=[("id_proof", big)]
+        )
+    assert not Application.objects.exists()
+
+
+def test_stored_files_carry_no_personal_data_in_their_names(staff, household):
+    application = filed(staff, household)
+    for document in application.documents.all():
+        assert household.head.name not in document.file.name and household.head.id_number not in document.file.name
+        assert document.file.name.startswith(f"relief/{application.pk}/")
+
+
+def test_assets_above_the_limits_make_the_household_ineligible(staff, household):
+    application = flow.application_file(
+        actor=staff["caseworker"],
+        household=household,
+        programme="dibao",
+        assets=[("vehicle", "小汽车", Decimal("80000"))],
+        documents=[(kind, pdf()) for kind in CHECKLIST],
+    )
+    quote = flow.application_quote(application)
+    assert not quote.eligible

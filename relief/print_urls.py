@@ -1,0 +1,3 @@
+"""Printable notices (mounted under /relief/, namespace "relief")."""
+
+urlpatterns = []
