@@ -204,6 +204,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" or "kind": give each enum its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ReliefApplicationStatusEnum": "relief.models.applications.Status",
+        "ReliefEntitlementStatusEnum": "relief.models.applications.EntitlementStatus",
+        "ReliefIncomeKindEnum": "relief.programmes.IncomeKind",
+        "ReliefAssetKindEnum": "relief.programmes.AssetKind",
+        "ReliefExpenseKindEnum": "relief.programmes.ExpenseKind",
+        "ReliefDocumentKindEnum": "relief.programmes.DocumentKind",
+    },
 }
 
 # Celery. No broker configured: tasks run in-process (the embedded set-up). With a broker, tasks are

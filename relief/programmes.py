@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Programme(models.TextChoices):
@@ -102,7 +103,7 @@ class Approval(models.TextChoices):
 
 class AssetKind(models.TextChoices):
     FINANCIAL = "financial", _("Savings, deposits and other financial assets")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("property", "Home")
     VEHICLE = "vehicle", _("Motor vehicle")
     BUSINESS = "business", _("Business or company")
     OTHER = "other", _("Other property")

@@ -2,9 +2,40 @@
 
 from django.urls import path
 
-from . import views
+from . import application_views, views
 
 app_name = "relief-api"
 urlpatterns = [
     path("quotes/", views.QuoteView.as_view(), name="quote"),
+    path("applications/", application_views.ApplicationListCreateView.as_view(), name="application-list"),
+    path("applications/<int:id>/", application_views.ApplicationDetailView.as_view(), name="application-detail"),
+    path(
+        "applications/<int:id>/documents/",
+        application_views.DocumentCreateView.as_view(),
+        name="application-documents",
+    ),
+    path(
+        "applications/<int:id>/investigation/",
+        application_views.InvestigationView.as_view(),
+        name="application-investigation",
+    ),
+    path(
+        "applications/<int:id>/home-visits/",
+        application_views.HomeVisitCreateView.as_view(),
+        name="application-home-visits",
+    ),
+    path(
+        "applications/<int:id>/cross-checks/",
+        application_views.CrossCheckCreateView.as_view(),
+        name="application-cross-checks",
+    ),
+    path("applications/<int:id>/opinion/", application_views.OpinionView.as_view(), name="application-opinion"),
+    path(
+        "applications/<int:id>/objections/",
+        application_views.ObjectionCreateView.as_view(),
+        name="application-objections",
+    ),
+    path("applications/<int:id>/decision/", application_views.DecisionView.as_view(), name="application-decision"),
+    path("entitlements/", application_views.EntitlementListView.as_view(), name="entitlement-list"),
+    path("entitlements/<int:id>/", application_views.EntitlementDetailView.as_view(), name="entitlement-detail"),
 ]

@@ -75,9 +75,21 @@ def _event(application, action, from_status, to_status, actor, note=""):
     )
 
 
+def _expect(application, *statuses):
+    """A step taken from the wrong status is refused plainly (the application as the user saw it)."""
+    if application.status not in statuses:
+        raise ApplicationError(
+            _("This step is not possible while the application is “%(status)s”.")
+            % {"status": application.get_status_display()},
+            code="wrong_status",
+            status=409,
+        )
+
+
 def _move(application, *, expected, to, actor, action, note="", **fields):
     """Compare-and-set the status: only one of two people acting at once gets the row."""
     expected = (expected,) if isinstance(expected, str) else tuple(expected)
+    _expect(application, *expected)
     changed = Application.objects.filter(pk=application.pk, status__in=expected).update(status=to, **fields)
     if not changed:
         current = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
@@ -160,8 +172,7 @@ def check_upload(upload):
 def document_add(*, actor, application, kind, upload, _filing=False):
     if not _filing:
         _require(actor, "relief.apply", application)
-        if application.status not in OPEN_STATUSES:
-            raise ApplicationError(_("Documents are added while the application is open."))
+        _expect(application, *OPEN_STATUSES)
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Unknown kind of document."), fields={"kind": [kind]})
     check_upload(upload)
@@ -205,6 +216,7 @@ def _refuse_overlap(household, programme):
 @transaction.atomic
 def investigation_start(*, actor, application):
     _require(actor, "relief.review", application)
+    _expect(application, Status.ACCEPTED)
     missing = missing_documents(application)
     if missing:
         message = _("The document checklist is incomplete: %(missing)s.") % {
@@ -225,8 +237,7 @@ def investigation_start(*, actor, application):
 def home_visit_record(*, actor, application, visited_on, second_investigator, findings):
     """The actor is the first investigator; the second must be another member of staff working there."""
     _require(actor, "relief.apply", application)
-    if application.status != Status.INVESTIGATING:
-        raise ApplicationError(_("Home visits are recorded while the application is being investigated."))
+    _expect(application, Status.INVESTIGATING)
     if not isinstance(second_investigator, User) or second_investigator.pk == actor.pk:
         message = _("A home visit needs two investigators: name a second person.")
         raise ApplicationError(message, fields={"second_investigator": [message]})
@@ -256,8 +267,7 @@ def cross_check_record(*, actor, application, source, passed, details=""):
         access.can(actor, "relief.review") or access.can(actor, "relief.cross_check")
     ):
         raise _forbidden()
-    if application.status != Status.INVESTIGATING:
-        raise ApplicationError(_("Cross-check results are taken while the application is being investigated."))
+    _expect(application, Status.INVESTIGATING)
     check = CrossCheck.objects.create(application=application, source=source, passed=passed, details=details)
     _event(application, "cross_check", application.status, application.status, actor, details[:200])
     return check
@@ -267,6 +277,7 @@ def cross_check_record(*, actor, application, source, passed, details=""):
 def opinion_give(*, actor, application, opinion, reasons):
     """The street's preliminary opinion; then the public notice, or straight to the district."""
     _require(actor, "relief.review", application)
+    _expect(application, Status.INVESTIGATING)
     if not application.home_visits.exists() or not application.cross_checks.exists():
         raise ApplicationError(
             _("Record the home visit and the information cross-check before giving the street's opinion."),
@@ -306,6 +317,7 @@ def opinion_give(*, actor, application, opinion, reasons):
 def objection_record(*, actor, application, received_on, content):
     """An objection during the notice sends the case back to investigation; a new notice follows."""
     _require(actor, "relief.apply", application)
+    _expect(application, Status.NOTICE)
     if not content.strip():
         raise ApplicationError(_("Write down the objection."), fields={"content": [_("Required.")]})
     Objection.objects.create(application=application, received_on=received_on, content=content, recorded_by=actor)

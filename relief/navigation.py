@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from civic.navigation import NavItem, register
+
+register(NavItem(_("Relief applications"), "relief:application-list", capability="relief.view", order=20))
