@@ -5,6 +5,7 @@ A principal is a staff User or a partner token's principal (civic.api.authentica
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ CAPABILITIES = {
     "relief.cross_check": _("Post the results of the information cross-check (verification centres)"),
     "relief.review": _("Investigate applications and give the street's opinion"),
     "relief.decide": _("Approve or refuse applications for your district"),
+    "relief.policy": _("Publish relief policies: standards and local options"),
     "money.manage": _("Publish benefit standards and approve monthly payment batches"),
     "audit.view": _("Read every record and its history in your area, without changing anything"),
     "child.direct": _("Follow the children in your community and record visits"),
@@ -65,6 +67,7 @@ ROLE_CAPABILITIES = {
     Role.CITY_MANAGER: {
         "regions.view",
         "registry.view",
+        "relief.policy",
         "relief.quote",
         "relief.view",
         "money.manage",
@@ -95,6 +98,7 @@ SCOPE_CAPABILITIES = {
     "relief:read": {"relief.view"},
     "relief:quote": {"relief.quote"},
     "relief:cross_check": {"relief.cross_check"},
+    "relief:policy": {"relief.policy", "relief.quote"},
 }
 
 
@@ -135,6 +139,25 @@ def scope_queryset(principal, queryset, field="region__code"):
     if prefix == "":
         return queryset
     return queryset.filter(**{f"{field}__startswith": prefix})
+
+
+def ancestor_codes(prefix):
+    """The 12-digit codes of the regions above the one whose code starts with `prefix` (nearest first)."""
+    from .models.regions import LEVEL_DIGITS
+
+    digits = sorted({d for d in LEVEL_DIGITS.values() if d < len(prefix)}, reverse=True)
+    return [prefix[:d].ljust(12, "0") for d in digits]
+
+
+def scope_queryset_with_ancestors(principal, queryset, field="region__code"):
+    """Like scope_queryset, and also rows of the regions above the principal's: rules set higher up (a
+    city's relief policy, say) apply inside the principal's area too, so they may be read there."""
+    prefix = scope_prefix(principal)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": ancestor_codes(prefix)}))
 
 
 def get_in_scope_or_404(principal, queryset, field="region__code", **lookup):

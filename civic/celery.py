@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "relief.tasks.close_ended_notices",
         "schedule": crontab(minute=5, hour=0),
     },
+    "relief-end-finished-gradual-exits": {
+        "task": "relief.tasks.end_finished_gradual_exits",
+        "schedule": crontab(minute=10, hour=0),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "ReliefAssetKindEnum": "relief.programmes.AssetKind",
         "ReliefExpenseKindEnum": "relief.programmes.ExpenseKind",
         "ReliefDocumentKindEnum": "relief.programmes.DocumentKind",
+        "ReliefTopUpKindEnum": "relief.programmes.TopUpKind",
     },
 }
 

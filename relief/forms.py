@@ -1,11 +1,13 @@
 """Forms of the relief pages: they check shapes; relief.services.applications checks the rules."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import User
 from relief.models import Opinion
-from relief.programmes import AssetKind, ExpenseKind, IncomeKind, Programme
+from relief.programmes import AssetKind, CareForm, ExpenseKind, IncomeKind, Programme
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -34,6 +36,25 @@ class FilingForm(forms.Form):
         choices=[("", _("As the programme requires")), ("0", _("No public notice for this case"))],
         coerce=lambda v: False if v == "0" else None,
         empty_value=None,
+        required=False,
+    )
+    self_care_failures = forms.IntegerField(
+        label=_("特困: daily activities not possible (0–6)"),
+        min_value=0,
+        max_value=6,
+        initial=0,
+        required=False,
+        help_text=_("Eating, dressing, getting in and out of bed, toileting, walking indoors, bathing."),
+    )
+    care_form = forms.ChoiceField(
+        label=_("特困: form of care"), choices=CareForm.choices, initial=CareForm.DISPERSED, required=False
+    )
+    aid_months = forms.DecimalField(
+        label=_("Temporary aid: months of the standard"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        initial=1,
         required=False,
     )
     id_proof = forms.FileField(label=_("Identity documents"))
@@ -119,3 +140,11 @@ class DocumentForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = DocumentKind.choices
+
+
+class PayFirstForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Why the aid cannot wait"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The street pays now; the documents are completed within 5 working days."),
+    )

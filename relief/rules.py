@@ -468,7 +468,7 @@ def temporary_aid(policy, household, *, months, programme=Programme.TEMP_EMERGEN
         )
     )
     level = approval_level(policy, amount)
-    lines.append(Line(Approval(level).label))
+    lines.append(Line(str(Approval(level).label)))
     if programme == Programme.TEMP_EMERGENCY and level == Approval.STREET:
         lines.append(Line(_("The street may pay first and complete the paperwork within 5 working days")))
     return _finish(programme, policy, amount, lines, approval=level)

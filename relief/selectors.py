@@ -1,12 +1,16 @@
 """Reads of relief data."""
 
+from datetime import timedelta
+
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from civic import access
 from civic.models import LEVEL_DIGITS
 
-from .models import Application, ReliefPolicy
+from .models import Application, Entitlement, EntitlementStatus, ReliefPolicy
 from .models.applications import OPEN_STATUSES
+from .programmes import REQUIRED_DOCUMENTS
 
 
 def ancestor_codes(region_code):
@@ -43,3 +47,68 @@ def overdue_applications(principal, today=None):
     """Open applications whose current step is past its due date, the longest overdue first."""
     today = today or timezone.localdate()
     return applications_for(principal).filter(status__in=OPEN_STATUSES, step_due__lt=today).order_by("step_due", "pk")
+
+
+def policies_for(principal):
+    """Policies the principal may read: those of regions in its subtree and of the regions above it (a
+    district reads the city's policy that applies there)."""
+    policies = ReliefPolicy.objects.select_related("region", "created_by").prefetch_related("topups")
+    return access.scope_queryset_with_ancestors(principal, policies)
+
+
+def policies_in_force_on(queryset, on):
+    """Of each (region, area) in `queryset`, the policy in force on `on`: the latest that had started."""
+    latest = (
+        ReliefPolicy.objects.filter(region=OuterRef("region"), area=OuterRef("area"), effective_from__lte=on)
+        .order_by("-effective_from")
+        .values("effective_from")[:1]
+    )
+    return queryset.filter(effective_from=Subquery(latest))
+
+
+# ---------------------------------------------------------------------------------------------- entitlements
+
+LIVE_ENTITLEMENTS = (EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED)
+
+
+def entitlements_for(principal):
+    return access.scope_queryset(
+        principal, Entitlement.objects.select_related("household", "household__head", "region", "region__parent")
+    )
+
+
+def reviews_due(principal, within_days=30, today=None):
+    """Live benefits whose review falls within `within_days` days, the overdue ones included, earliest first."""
+    today = today or timezone.localdate()
+    return (
+        entitlements_for(principal)
+        .filter(status__in=LIVE_ENTITLEMENTS, review_due__lte=today + timedelta(days=within_days))
+        .order_by("review_due", "pk")
+    )
+
+
+def gradual_exits_ending(principal, within_days=30, today=None):
+    """The warning list: gradual exits (渐退期) whose last paid day falls within `within_days` days, so the family
+    can be told a month before the benefit ends. Earliest first."""
+    today = today or timezone.localdate()
+    return (
+        entitlements_for(principal)
+        .filter(
+            status__in=LIVE_ENTITLEMENTS,
+            gradual_exit_until__gte=today,
+            gradual_exit_until__lte=today + timedelta(days=within_days),
+        )
+        .order_by("gradual_exit_until", "pk")
+    )
+
+
+def paperwork_overdue(principal, today=None):
+    """Emergency aid paid first whose documents were not completed within 5 working days."""
+    today = today or timezone.localdate()
+    late = applications_for(principal).filter(paid_first_at__isnull=False, paperwork_due__lt=today)
+    required = set(REQUIRED_DOCUMENTS)
+    return [
+        application
+        for application in late.prefetch_related("documents").order_by("paperwork_due")[:500]
+        if not required <= {d.kind for d in application.documents.all()}
+    ]

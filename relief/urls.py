@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import applications
+from .views import applications, entitlements
 
 app_name = "relief"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
     path("applications/<int:pk>/<str:action>/", applications.application_act, name="application-act"),
     path("", include("relief.print_urls")),
+    path("entitlements/<int:pk>/", entitlements.entitlement_detail, name="entitlement-detail"),
+    path("entitlements/<int:pk>/<str:action>/", entitlements.entitlement_act, name="entitlement-act"),
+    path("reviews/", entitlements.reviews_due, name="reviews-due"),
+    path("gradual-exits/", entitlements.gradual_exits, name="gradual-exits"),
 ]

@@ -73,6 +73,13 @@ class MoveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class DeathForm(forms.Form):
+    # A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the language's date format.
+    died_on = forms.DateField(
+        label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),

@@ -111,6 +111,8 @@ class Resident(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("community"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Recorded through civic.services.resident_record_death, which tells the domain apps (civic.signals).
+    died_on = models.DateField(_("date of death"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

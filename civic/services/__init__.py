@@ -2,7 +2,7 @@
 
 from .accounts import partner_create, region_get, staff_create
 from .housekeeping import idempotency_records_purge, stale_imports_purge
-from .registry import household_create, household_update, resident_add, resident_move
+from .registry import household_create, household_update, resident_add, resident_move, resident_record_death
 
 __all__ = [
     "household_create",
@@ -12,6 +12,7 @@ __all__ = [
     "region_get",
     "resident_add",
     "resident_move",
+    "resident_record_death",
     "stale_imports_purge",
     "staff_create",
 ]

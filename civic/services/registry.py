@@ -1,5 +1,7 @@
-"""Writes of the registry: households, their members, moves between households. Every write checks the
+"""Writes of the registry: households, their members, moves between households, deaths. Every write checks the
 access module, runs in one transaction and leaves field-history rows."""
+
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,6 +10,9 @@ from django.utils.translation import gettext as _
 from civic import access, audit, idnumbers
 from civic.errors import ApplicationError
 from civic.models import FieldChange, Household, HouseholdMembership, Region, Relationship, Resident
+from civic.signals import resident_died
+
+logger = logging.getLogger(__name__)
 
 HOUSEHOLD_FIELDS = ("region", "address", "is_rural", "head")
 MEMBER_FIELDS = (
@@ -282,4 +287,44 @@ def resident_move(*, actor, resident, to_household, relationship, reason=""):
         target.save(update_fields=["head", "updated_at"])
     audit.record_move(actor=actor, resident=resident, before_household=source, after_household=target)
     audit.record_changes(actor=actor, instance=resident, fields=MEMBER_FIELDS, before=old)
+    return resident
+
+
+def _send_resident_died(resident, died_on):
+    # After commit, so a receiver never acts on a death that was rolled back. A failing receiver must not turn a
+    # recorded death into an error page: it is logged with its traceback, and the others still run.
+    for receiver, result in resident_died.send_robust(sender=Resident, resident=resident, died_on=died_on):
+        if isinstance(result, Exception):
+            logger.error("resident_died receiver %r failed for resident %s", receiver, resident.pk, exc_info=result)
+
+
+@transaction.atomic
+def resident_record_death(*, actor, resident, died_on):
+    """Record that a resident died on `died_on`. The domain apps are told once the death is committed
+    (civic.signals.resident_died): relief, for one, brings the household's benefit review forward."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if not access.can(actor, "registry.edit") or not access.in_scope(actor, resident.region_id):
+        raise ApplicationError(
+            _("You may not change residents of this community."), code="forbidden", fields={"died_on": []}, status=403
+        )
+    if resident.died_on is not None:
+        message = _("The death of %(name)s is already recorded (%(date)s).") % {
+            "name": resident.name,
+            "date": resident.died_on.isoformat(),
+        }
+        raise ApplicationError(message, code="already_recorded", fields={"died_on": [message]}, status=409)
+    if died_on is None:
+        message = _("Enter the date of death.")
+        raise ApplicationError(message, code="invalid", fields={"died_on": [message]})
+    if died_on > timezone.localdate():
+        message = _("The date of death cannot be in the future.")
+        raise ApplicationError(message, code="invalid", fields={"died_on": [message]})
+    if died_on < resident.birth_date:
+        message = _("The date of death cannot be before the date of birth.")
+        raise ApplicationError(message, code="invalid", fields={"died_on": [message]})
+    before = audit.snapshot(resident, ["died_on"])
+    resident.died_on = died_on
+    resident.save(update_fields=["died_on", "updated_at"])
+    audit.record_changes(actor=actor, instance=resident, fields=["died_on"], before=before)
+    transaction.on_commit(lambda: _send_resident_died(resident, died_on))
     return resident

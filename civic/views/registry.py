@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civic import access, audit, panels, selectors, services
 from civic.errors import ApplicationError
-from civic.forms.registry import HouseholdForm, MemberFormSet, MoveForm, SearchForm
+from civic.forms.registry import DeathForm, HouseholdForm, MemberFormSet, MoveForm, SearchForm
 from civic.models import Relationship
 from civic.services.registry import MEMBER_FIELDS
 
@@ -157,7 +157,7 @@ def household_detail(request, pk):
     )
 
 
-def _resident_page(request, resident, *, revealed=False, move_form=None, status=200):
+def _resident_page(request, resident, *, revealed=False, move_form=None, death_form=None, status=200):
     can_edit = access.can(request.user, "registry.edit")
     return render(
         request,
@@ -168,6 +168,7 @@ def _resident_page(request, resident, *, revealed=False, move_form=None, status=
             "can_reveal": access.may_reveal_id(request.user),
             "can_edit": can_edit,
             "move_form": move_form or (MoveForm() if can_edit else None),
+            "death_form": death_form or (DeathForm() if can_edit and resident.died_on is None else None),
             "memberships": selectors.memberships_of(resident),
             "history": selectors.history_for(resident),
         },
@@ -223,3 +224,24 @@ def resident_move(request, pk):
                 )
                 return redirect("registry:resident-detail", pk=resident.pk)
     return _resident_page(request, resident, move_form=form, status=400)
+
+
+@login_required
+@never_cache
+@require_POST
+def resident_death(request, pk):
+    """Record a death; the domain apps are told once it is saved (relief brings the benefit review forward)."""
+    access.require(request.user, "registry.edit")
+    resident = selectors.resident_get(request.user, pk)
+    form = DeathForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resident_record_death(actor=request.user, resident=resident, died_on=form.cleaned_data["died_on"])
+        except ApplicationError as exc:
+            for error in exc.fields.get("died_on") or [exc.message]:
+                form.add_error("died_on", error)
+            resident.refresh_from_db()
+            return _resident_page(request, resident, death_form=form, status=exc.status)
+        messages.success(request, _("The death of %(name)s is recorded.") % {"name": resident})
+        return redirect("registry:resident-detail", pk=resident.pk)
+    return _resident_page(request, resident, death_form=form, status=400)

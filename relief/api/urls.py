@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import application_views, views
+from . import application_views, policy_views, views
 
 app_name = "relief-api"
 urlpatterns = [
@@ -38,4 +38,7 @@ urlpatterns = [
     path("applications/<int:id>/decision/", application_views.DecisionView.as_view(), name="application-decision"),
     path("entitlements/", application_views.EntitlementListView.as_view(), name="entitlement-list"),
     path("entitlements/<int:id>/", application_views.EntitlementDetailView.as_view(), name="entitlement-detail"),
+    path("policies/", policy_views.PolicyListCreateView.as_view(), name="policy-list"),
+    path("policies/in-force/", policy_views.PolicyInForceView.as_view(), name="policy-in-force"),
+    path("policies/<int:id>/", policy_views.PolicyDetailView.as_view(), name="policy-detail"),
 ]

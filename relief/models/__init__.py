@@ -10,9 +10,11 @@ from .applications import (
     IncomeItem,
     Objection,
     Opinion,
+    ReviewClass,
     RigidExpense,
     Status,
 )
+from .entitlements import EntitlementAction, EntitlementEvent, ReviewOutcome
 from .policy import Area, PolicyTopUp, ReliefPolicy
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "CrossCheck",
     "Document",
     "Entitlement",
+    "EntitlementAction",
+    "EntitlementEvent",
     "EntitlementStatus",
     "HomeVisit",
     "IncomeItem",
@@ -30,6 +34,8 @@ __all__ = [
     "Opinion",
     "PolicyTopUp",
     "ReliefPolicy",
+    "ReviewClass",
+    "ReviewOutcome",
     "RigidExpense",
     "Status",
 ]

@@ -7,12 +7,13 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import Household, Region, Resident
-from relief.programmes import AssetKind, DocumentKind, ExpenseKind, IncomeKind, Programme
+from relief.programmes import AssetKind, CareForm, DocumentKind, ExpenseKind, IncomeKind, Programme
 
 from .policy import Area
 
@@ -68,6 +69,15 @@ class Application(models.Model):
     decision_reasons = models.TextField(_("written reasons"), blank=True)
     amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     explanation = models.JSONField(_("how the amount was reached"), default=list, blank=True)
+    # 特困: the six-activity self-care assessment and the form of care the person chose.
+    self_care_failures = models.PositiveSmallIntegerField(
+        _("daily activities not possible (0–6)"), default=0, validators=[MaxValueValidator(6)]
+    )
+    care_form = models.CharField(_("form of care"), max_length=12, choices=CareForm.choices, default=CareForm.DISPERSED)
+    # Temporary aid: months of the standard asked for; emergency aid may be paid first by the street.
+    aid_months = models.DecimalField(_("months of the standard"), max_digits=4, decimal_places=1, default=1)
+    paid_first_at = models.DateTimeField(_("paid first"), null=True, blank=True)
+    paperwork_due = models.DateField(_("paperwork due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("relief application")
@@ -205,6 +215,14 @@ class EntitlementStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class ReviewClass(models.TextChoices):
+    """How often the benefit is reviewed (动态管理): stable households and 特困 yearly, households with irregular
+    income and working-age members every six months."""
+
+    YEARLY = "yearly", _("Yearly")
+    SIX_MONTHLY = "six_monthly", _("Every six months")
+
+
 class Entitlement(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -217,10 +235,17 @@ class Entitlement(models.Model):
         _("status"), max_length=10, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
     )
     review_due = models.DateField(_("next review due"))
+    review_class = models.CharField(
+        _("review interval"), max_length=12, choices=ReviewClass.choices, default=ReviewClass.YEARLY
+    )
+    # The last day of the last month paid in a gradual exit (渐退期); the daily job ends the benefit after it.
+    gradual_exit_until = models.DateField(_("gradual exit until"), null=True, blank=True)
+    ended_reason = models.TextField(_("reason for ending"), blank=True)
 
     class Meta:
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
+        indexes = [models.Index(fields=["status", "review_due"], name="relief_ent_status_review_idx")]
 
     def __str__(self):
         return f"{self.get_programme_display()} {self.amount}"

@@ -6,7 +6,7 @@ Each step: the guard (role capability, region, separation of duties, the status 
 compare-and-set status update so that of two people acting at once exactly one wins, and an event row, all in
 one transaction. Deadlines are working days (civic.workdays)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -33,9 +33,20 @@ from relief.models import (
     RigidExpense,
     Status,
 )
-from relief.models.applications import OPEN_STATUSES
+from relief.models.applications import OPEN_STATUSES, ReviewClass
 from relief.models.policy import Area
-from relief.programmes import DEDUCTIBLE_EXPENSES, EXCLUSIVE, REQUIRED_DOCUMENTS, AssetKind, DocumentKind, Programme
+from relief.programmes import (
+    DEDUCTIBLE_EXPENSES,
+    EXCLUSIVE,
+    REQUIRED_DOCUMENTS,
+    TEMPORARY,
+    Approval,
+    AssetKind,
+    CareForm,
+    DocumentKind,
+    Programme,
+)
+from relief.services import entitlements
 
 ALLOWED_UPLOADS = {".pdf", ".jpg", ".jpeg", ".png"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -109,11 +120,23 @@ def _move(application, *, expected, to, actor, action, note="", **fields):
 
 @transaction.atomic
 def application_file(
-    *, actor, household, programme, incomes=(), assets=(), expenses=(), documents=(), public_notice=None
+    *,
+    actor,
+    household,
+    programme,
+    incomes=(),
+    assets=(),
+    expenses=(),
+    documents=(),
+    public_notice=None,
+    self_care_failures=0,
+    care_form=CareForm.DISPERSED,
+    aid_months=Decimal(1),
 ):
     """Accept an application. Any caseworker in the city may accept (全城通办); it goes to the household's
     street. `incomes` are (resident, kind, monthly amount) for members of the household; `assets` are
-    (kind, description, value); `expenses` (kind, monthly amount); `documents` (kind, uploaded file)."""
+    (kind, description, value); `expenses` (kind, monthly amount); `documents` (kind, uploaded file).
+    特困 applications carry the self-care assessment; temporary aid the months of the standard asked for."""
     if not access.can(actor, "relief.apply"):
         raise _forbidden()
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
@@ -122,6 +145,12 @@ def application_file(
             raise ApplicationError(_("%(name)s is not a member of this household.") % {"name": resident.name})
         if amount < 0:
             raise ApplicationError(_("An income cannot be negative."), fields={"incomes": [str(amount)]})
+    if not 0 <= self_care_failures <= 6:
+        message = _("Between 0 and 6 of the six daily activities.")
+        raise ApplicationError(message, fields={"self_care_failures": [message]})
+    if aid_months <= 0:
+        message = _("Ask for more than 0 months of the standard.")
+        raise ApplicationError(message, fields={"aid_months": [message]})
     if any(value < 0 for _kind, _description, value in assets):
         raise ApplicationError(_("A value cannot be negative."), fields={"assets": [_("A value cannot be negative.")]})
     if any(amount < 0 for _kind, amount in expenses):
@@ -143,6 +172,9 @@ def application_file(
         accepted_in=getattr(actor, "region", None),
         step_due=workdays.add_working_days(today, INVESTIGATION_STARTS_WITHIN),
         overall_due=workdays.add_working_days(today, WHOLE_PROCEDURE),
+        self_care_failures=self_care_failures,
+        care_form=care_form,
+        aid_months=aid_months,
     )
     IncomeItem.objects.bulk_create(
         IncomeItem(application=application, resident=r, kind=k, monthly_amount=a) for r, k, a in incomes
@@ -408,19 +440,20 @@ def application_quote(application, on=None):
         area=application.area,
         on=on,
         household=quoting.household_from_data(_household_facts(application, on)),
+        failures=application.self_care_failures,
+        form=application.care_form,
+        months=application.aid_months,
     )
     return quote
 
 
-def _review_due(application, start):
+def _review_class(application, start):
     """Households with working-age members every 6 months; stable households and 特困 yearly."""
-    months = 12
     if application.programme == Programme.DIBAO:
         ages = [r.age_on(start) for r in Resident.objects.filter(household=application.household_id)]
         if any(18 <= age < 60 for age in ages):
-            months = 6
-    year, month = divmod(start.month - 1 + months, 12)
-    return date(start.year + year, month + 1, 1)
+            return ReviewClass.SIX_MONTHLY
+    return ReviewClass.YEARLY
 
 
 @transaction.atomic
@@ -476,7 +509,10 @@ def decide(*, actor, application, approve, reasons=""):
         ],
         step_due=None,
     )
+    if application.programme in TEMPORARY:
+        return application  # a one-off payment, no monthly entitlement
     start = _first_of_next_month(timezone.localdate(now))
+    review_class = _review_class(application, start)
     Entitlement.objects.create(
         household=application.household,
         region=application.region,
@@ -484,6 +520,56 @@ def decide(*, actor, application, approve, reasons=""):
         application=application,
         amount=quote.amount,
         starts_on=start,
-        review_due=_review_due(application, start),
+        review_class=review_class,
+        review_due=entitlements.next_review_due(review_class, timezone.localdate(now)),
     )
     return application
+
+
+# ------------------------------------------------------------------------------ emergency temporary aid
+
+PAPERWORK_WITHIN = 5  # working days after paying first
+
+
+def _explanation(quote):
+    return [
+        {"text": line.text, "amount": str(line.amount) if line.amount is not None else None} for line in quote.lines
+    ]
+
+
+@transaction.atomic
+def emergency_pay_first(*, actor, application, reasons):
+    """急难型 aid within the street's limit: the street pays at once (先行救助) and the paperwork follows
+    within 5 working days. Above the limit the case takes the normal road to the district."""
+    _require(actor, "relief.review", application)
+    access.ensure_different_people(application.accepted_by, actor, step=_("pay it"))
+    if application.programme != Programme.TEMP_EMERGENCY:
+        raise ApplicationError(_("Only emergency temporary aid may be paid first."), code="not_emergency")
+    if not reasons.strip():
+        message = _("Say why the aid cannot wait.")
+        raise ApplicationError(message, fields={"reasons": [message]})
+    quote = application_quote(application)
+    if quote.approval != Approval.STREET:
+        raise ApplicationError(
+            _("%(amount)s yuan is above what the street may pay first; the district decides after the investigation.")
+            % {"amount": quote.amount},
+            code="above_street_limit",
+            status=409,
+        )
+    now = timezone.now()
+    return _move(
+        application,
+        expected=(Status.ACCEPTED, Status.INVESTIGATING),
+        to=Status.APPROVED,
+        actor=actor,
+        action="paid_first",
+        note=reasons,
+        decided_at=now,
+        decided_by=actor,
+        decision_reasons=reasons,
+        amount=quote.amount,
+        explanation=_explanation(quote),
+        paid_first_at=now,
+        paperwork_due=workdays.add_working_days(timezone.localdate(now), PAPERWORK_WITHIN),
+        step_due=None,
+    )

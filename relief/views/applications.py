@@ -1,6 +1,8 @@
 """Relief casework pages: the queue, filing (全城通办), the application with the step each role may take,
 and the overdue list. Thin: forms check shapes, relief.services.applications the rules."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,7 +20,7 @@ from civic.models import Household, Resident, User
 from civic.roles import Role
 from relief import forms, selectors
 from relief.models import Status
-from relief.programmes import DocumentKind
+from relief.programmes import CareForm, DocumentKind, Programme
 from relief.services import applications as flow
 
 PAGE_SIZE = 25
@@ -62,7 +64,8 @@ def overdue_list(request):
                 "street": application.region.parent,
             }
         )
-    return render(request, "relief/overdue_list.html", {"rows": rows, "today": today})
+    paperwork = selectors.paperwork_overdue(request.user, today)
+    return render(request, "relief/overdue_list.html", {"rows": rows, "today": today, "paperwork": paperwork})
 
 
 def _city_households(user):
@@ -112,6 +115,9 @@ def application_file(request):
                     household=household,
                     programme=filing.cleaned_data["programme"],
                     public_notice=filing.cleaned_data["public_notice"],
+                    self_care_failures=filing.cleaned_data["self_care_failures"] or 0,
+                    care_form=filing.cleaned_data["care_form"] or CareForm.DISPERSED,
+                    aid_months=filing.cleaned_data["aid_months"] or Decimal(1),
                     incomes=[
                         (members[f.cleaned_data["resident"]], f.cleaned_data["kind"], f.cleaned_data["monthly_amount"])
                         for f in incomes.forms
@@ -182,6 +188,12 @@ def _available_actions(user, application):
         actions["document"] = forms.DocumentForm()
     if status == Status.ACCEPTED and access.can(user, "relief.review"):
         actions["investigation"] = None
+    if (
+        application.programme == Programme.TEMP_EMERGENCY
+        and status in (Status.ACCEPTED, Status.INVESTIGATING)
+        and access.can(user, "relief.review")
+    ):
+        actions["pay-first"] = forms.PayFirstForm()
     if status == Status.INVESTIGATING:
         if access.can(user, "relief.apply"):
             actions["home-visit"] = forms.HomeVisitForm(
@@ -255,6 +267,8 @@ def _perform(action, user, application, data):
         return flow.objection_record(actor=user, application=application, **data)
     if action == "decision":
         return flow.decide(actor=user, application=application, **data)
+    if action == "pay-first":
+        return flow.emergency_pay_first(actor=user, application=application, **data)
     if action == "document":
         return flow.document_add(actor=user, application=application, kind=data["kind"], upload=data["file"])
     raise Http404
@@ -267,6 +281,7 @@ FORMS = {
     "objection": forms.ObjectionForm,
     "decision": forms.DecisionForm,
     "document": forms.DocumentForm,
+    "pay-first": forms.PayFirstForm,
 }
 DONE = {
     "investigation": _("The investigation has started."),
@@ -276,6 +291,7 @@ DONE = {
     "objection": _("Objection recorded; the application is back under investigation."),
     "decision": _("Decision recorded."),
     "document": _("Document added."),
+    "pay-first": _("Paid first. Complete the documents within 5 working days."),
 }
 
 

@@ -237,3 +237,13 @@ def test_every_quote_line_with_an_amount_adds_up_to_the_explanation():
 def test_asset_limits(assets, eligible):
     quote = rules.dibao(ZHONGSHAN, family(adult("500"), adult("0"), assets=assets))
     assert quote.eligible is eligible
+
+
+@pytest.mark.parametrize("programme", list(Programme))
+def test_every_explanation_can_be_stored_as_json(programme):
+    import json
+
+    policy = replace(ZHONGSHAN, disposable_income_annual=D("60000"), topups=TOPUPS, floor_share=D("0.2"))
+    household = family(Member(name="甲", age=82, disability_grade=1), adult("300"), rigid_expenditure=D("500"))
+    quote = rules.quote(programme, policy, household, failures=4, months=2)
+    json.dumps([{"text": line.text, "amount": str(line.amount)} for line in quote.lines])

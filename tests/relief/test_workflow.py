@@ -331,3 +331,50 @@ def test_assets_above_the_limits_make_the_household_ineligible(staff, household)
     )
     quote = flow.application_quote(application)
     assert not quote.eligible
+
+
+def test_tekun_applications_use_the_self_care_assessment(staff, household_factory, policy):
+    single = household_factory(QIAOGUANG, size=1)
+    application = flow.application_file(
+        actor=staff["caseworker"],
+        household=single,
+        programme="tekun",
+        self_care_failures=5,
+        care_form="dispersed",
+        documents=[(k, pdf()) for k in CHECKLIST],
+    )
+    quote = flow.application_quote(application)
+    assert quote.amount == Decimal("1870.00")  # 1.3 × 1,100 + 40% × 1,100 (fully dependent, at home)
+
+
+def emergency(staff, household, months):
+    return flow.application_file(
+        actor=staff["caseworker"], household=household, programme="temp_emergency", aid_months=Decimal(months)
+    )
+
+
+def test_the_street_pays_emergency_aid_first_within_its_limit(staff, household):
+    application = emergency(staff, household, 2)  # 2,200 yuan, under the street's 3,000
+    assert not application.public_notice
+    flow.emergency_pay_first(actor=staff["reviewer"], application=application, reasons="火灾后无处安身")
+    assert application.status == Status.APPROVED and application.amount == Decimal("2200.00")
+    assert application.paperwork_due == workdays.add_working_days(timezone.localdate(), 5)
+    assert not Entitlement.objects.exists()  # one-off aid, not a monthly benefit
+    type(application).objects.filter(pk=application.pk).update(paperwork_due=timezone.localdate() - timedelta(days=1))
+    assert selectors.paperwork_overdue(staff["approver"]) == [application]
+    assert selectors.paperwork_overdue(staff["other_district"]) == []
+
+
+def test_above_the_street_limit_the_district_decides(staff, household):
+    application = emergency(staff, household, 4)  # 4,400 yuan
+    with pytest.raises(ApplicationError) as info:
+        flow.emergency_pay_first(actor=staff["reviewer"], application=application, reasons="急需")
+    assert info.value.code == "above_street_limit"
+    application.refresh_from_db()
+    assert application.status == Status.ACCEPTED
+
+
+def test_only_emergency_aid_may_be_paid_first(staff, household):
+    with pytest.raises(ApplicationError) as info:
+        flow.emergency_pay_first(actor=staff["reviewer"], application=filed(staff, household), reasons="急需")
+    assert info.value.code == "not_emergency"
