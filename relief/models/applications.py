@@ -234,6 +234,8 @@ class Entitlement(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
     )
+    # The people the benefit covers: dibao, 特困 and edge exclude each other per person, wherever they live now.
+    members = models.ManyToManyField(Resident, verbose_name=_("covered members"), related_name="entitlements")
     review_due = models.DateField(_("next review due"))
     review_class = models.CharField(
         _("review interval"), max_length=12, choices=ReviewClass.choices, default=ReviewClass.YEARLY

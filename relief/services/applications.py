@@ -223,20 +223,34 @@ def missing_documents(application):
     return [kind for kind in REQUIRED_DOCUMENTS if kind not in present]
 
 
-def _refuse_overlap(household, programme):
-    """dibao, 特困 and edge exclude each other: one household cannot be on two at once."""
-    others = EXCLUSIVE - {programme}
-    busy = (
+def _refuse_overlap(household, programme, *, deciding=None):
+    """dibao, 特困 and edge exclude each other for one person at one time: no member of the household may
+    be covered by one of them already (wherever they lived when it was granted), and the household may
+    not have another open application for one."""
+    people = Resident.objects.filter(household=household)
+    covered = (
         Entitlement.objects.filter(
-            household=household,
-            programme__in=others,
+            members__in=people,
+            programme__in=EXCLUSIVE,
             status__in=[EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED],
-        ).exists()
-        or Application.objects.filter(household=household, programme__in=EXCLUSIVE, status__in=OPEN_STATUSES).exists()
+        )
+        .values_list("members__name", flat=True)
+        .distinct()
     )
-    if busy:
+    names = sorted({name for name in covered if name})
+    if names:
         raise ApplicationError(
-            _("This household already has dibao, 特困 or edge-family support, or an open application for one."),
+            _("%(names)s already receive dibao, 特困 or edge-family support; one person may have only one of them.")
+            % {"names": "、".join(names)},
+            code="exclusive_programme",
+            fields={"programme": [programme]},
+        )
+    pending = Application.objects.filter(household=household, programme__in=EXCLUSIVE, status__in=OPEN_STATUSES)
+    if deciding is not None:
+        pending = pending.exclude(pk=deciding.pk)
+    if pending.exists():
+        raise ApplicationError(
+            _("This household already has an open application for dibao, 特困 or edge-family support."),
             code="exclusive_programme",
             fields={"programme": [programme]},
         )
@@ -487,6 +501,8 @@ def decide(*, actor, application, approve, reasons=""):
             decision_reasons=reasons,
             step_due=None,
         )
+    if application.programme in EXCLUSIVE:
+        _refuse_overlap(application.household, application.programme, deciding=application)
     quote = application_quote(application)
     if not quote.eligible:
         raise ApplicationError(
@@ -513,7 +529,7 @@ def decide(*, actor, application, approve, reasons=""):
         return application  # a one-off payment, no monthly entitlement
     start = _first_of_next_month(timezone.localdate(now))
     review_class = _review_class(application, start)
-    Entitlement.objects.create(
+    entitlement = Entitlement.objects.create(
         household=application.household,
         region=application.region,
         programme=application.programme,
@@ -523,6 +539,7 @@ def decide(*, actor, application, approve, reasons=""):
         review_class=review_class,
         review_due=entitlements.next_review_due(review_class, timezone.localdate(now)),
     )
+    entitlement.members.set(Resident.objects.filter(household=application.household_id))
     return application
 
 

@@ -378,3 +378,46 @@ def test_only_emergency_aid_may_be_paid_first(staff, household):
     with pytest.raises(ApplicationError) as info:
         flow.emergency_pay_first(actor=staff["reviewer"], application=filed(staff, household), reasons="急需")
     assert info.value.code == "not_emergency"
+
+
+def approved(staff, application):
+    investigated(staff, application)
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    notice_passes(application)
+    return flow.decide(actor=staff["approver"], application=application, approve=True)
+
+
+def test_one_person_cannot_hold_two_exclusive_programmes_even_after_moving(staff, household, household_factory):
+    from civic.services import resident_move
+
+    approved(staff, filed(staff, household))
+    entitlement = Entitlement.objects.get()
+    assert set(entitlement.members.all()) == set(household.members.all())
+    # The child marries into another household, which then applies for edge-family support.
+    child = household.members.get(relationship="child")
+    other = household_factory(QIAOGUANG, size=1)
+    resident_move(actor=staff["caseworker"], resident=child, to_household=other, relationship="spouse")
+    with pytest.raises(ApplicationError) as info:
+        flow.application_file(
+            actor=staff["caseworker"], household=other, programme="edge", documents=[(k, pdf()) for k in CHECKLIST]
+        )
+    assert info.value.code == "exclusive_programme" and child.name in info.value.message
+
+
+def test_exclusivity_is_checked_again_when_the_district_decides(staff, household, household_factory):
+    from civic.services import resident_move
+
+    second = household_factory(QIAOGUANG, size=1)
+    pending = flow.application_file(
+        actor=staff["caseworker"], household=second, programme="dibao", documents=[(k, pdf()) for k in CHECKLIST]
+    )
+    approved(staff, filed(staff, household))
+    # A covered member joins the household whose application is still open.
+    spouse = household.members.get(relationship="spouse")
+    resident_move(actor=staff["caseworker"], resident=spouse, to_household=second, relationship="spouse")
+    investigated(staff, pending)
+    flow.opinion_give(actor=staff["reviewer"], application=pending, opinion="approve", reasons="符合")
+    notice_passes(pending)
+    with pytest.raises(ApplicationError) as info:
+        flow.decide(actor=staff["approver"], application=pending, approve=True)
+    assert info.value.code == "exclusive_programme"
