@@ -109,3 +109,33 @@ def notice_sheet(request, region):
             "today": today,
         },
     )
+
+
+@login_required
+@never_cache
+def recipients_sheet(request, region):
+    """The community's published list of recipients (names masked, household size, monthly amount)."""
+    access.require(request.user, "relief.view")
+    communities = Region.objects.filter(level="community").select_related("parent__parent")
+    community = access.get_in_scope_or_404(request.user, communities, field="code", code=region)
+    entitlements = (
+        Entitlement.objects.filter(region=community, status=EntitlementStatus.ACTIVE)
+        .select_related("household__head")
+        .annotate(size=Count("members"))
+        .order_by("programme", "starts_on", "pk")
+    )
+    rows = [
+        {"entitlement": e, "name": mask_name(e.household.head.name) if e.household.head else "", "size": e.size}
+        for e in entitlements
+    ]
+    return render(
+        request,
+        "relief/print_recipients.html",
+        {
+            "community": community,
+            "street": community.parent,
+            "district": _district(community),
+            "rows": rows,
+            "today": timezone.localdate(),
+        },
+    )

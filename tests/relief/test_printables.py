@@ -349,3 +349,57 @@ def test_the_notice_sheet_needs_a_community_code_in_scope(client, staff, cases):
     client.force_login(staff["reviewer"])
     for code in ("440402005000", "440402001001", "999999999999", "not-a-code"):
         assert client.get(sheet_url(code)).status_code == 404, code
+
+
+def test_the_recipients_list_publishes_masked_names_sizes_and_amounts(
+    client, staff_factory, household_factory, regions
+):
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from civic.roles import Role
+    from relief.models import Application, ReliefPolicy
+    from relief.services import applications as flow
+
+    ReliefPolicy.objects.create(
+        region_id="440400000000",
+        area="urban",
+        effective_from=date(2020, 1, 1),
+        name="t",
+        dibao_standard=Decimal("1100"),
+    )
+    caseworker = staff_factory(Role.CASEWORKER, "440402005001", username="rc1")
+    colleague = staff_factory(Role.CASEWORKER, "440402005001", username="rc2")
+    reviewer = staff_factory(Role.STREET_REVIEWER, "440402005000", username="rs")
+    approver = staff_factory(Role.DISTRICT_APPROVER, "440402", username="rd")
+    household = household_factory("440402005001", size=2, names=["欧阳明华", "李红"])
+    pdf = lambda: SimpleUploadedFile("a.pdf", b"%PDF-1.4")  # noqa: E731
+    application = flow.application_file(
+        actor=caseworker,
+        household=household,
+        programme="dibao",
+        documents=[(k, pdf()) for k in ("id_proof", "commitment", "declaration")],
+    )
+    flow.investigation_start(actor=reviewer, application=application)
+    flow.home_visit_record(
+        actor=caseworker,
+        application=application,
+        visited_on=timezone.localdate(),
+        second_investigator=colleague,
+        findings="x",
+    )
+    flow.cross_check_record(actor=reviewer, application=application, source="核对", passed=True)
+    flow.opinion_give(actor=reviewer, application=application, opinion="approve", reasons="符合")
+    Application.objects.filter(pk=application.pk).update(notice_until=timezone.localdate() - timedelta(days=1))
+    application.refresh_from_db()
+    flow.decide(actor=approver, application=application, approve=True)
+
+    client.force_login(caseworker)
+    page = client.get("/relief/recipients/440402005001/print/").content.decode()
+    assert "欧**华" in page and "欧阳明华" not in page and "2200.00" in page
+    assert household.head.id_number not in page
+    client.force_login(staff_factory(Role.CASEWORKER, "440402005002", username="rc3"))
+    assert client.get("/relief/recipients/440402005001/print/").status_code == 404
