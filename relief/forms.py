@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.models import User
 from relief.models import Opinion
+from relief.models.applications import Resolution
 from relief.programmes import AssetKind, CareForm, ExpenseKind, IncomeKind, Programme
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -117,6 +118,18 @@ class OpinionForm(forms.Form):
 class ObjectionForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.ChoiceField(label=_("How it is resolved"), choices=Resolution.choices)
+
+
+class DemocraticReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    participants = forms.IntegerField(label=_("Participants"), min_value=0)
+    supports = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("The majority supports the application")), ("0", _("The majority does not support it"))],
+        coerce=lambda v: v == "1",
+    )
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):

@@ -24,7 +24,7 @@ from relief.models import (
     Objection,
     Opinion,
 )
-from relief.models.applications import OPEN_STATUSES, Asset, IncomeItem, RigidExpense
+from relief.models.applications import OPEN_STATUSES, Asset, IncomeItem, Resolution, RigidExpense
 from relief.programmes import REQUIRED_DOCUMENTS, AssetKind, DocumentKind, ExpenseKind, IncomeKind, Programme
 from relief.services.applications import ALLOWED_UPLOADS
 
@@ -144,6 +144,14 @@ class ReliefOpinionInputSerializer(serializers.Serializer):
 class ReliefObjectionInputSerializer(serializers.Serializer):
     received_on = serializers.DateField()
     content = serializers.CharField()
+    resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REINVESTIGATE)
+
+
+class ReliefDemocraticReviewInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    participants = serializers.IntegerField(min_value=0)
+    supports = serializers.BooleanField()
+    minutes = serializers.CharField()
 
 
 class ReliefDecisionInputSerializer(serializers.Serializer):

@@ -41,6 +41,7 @@ from .application_serializers import (
     ReliefApplicationListOutputSerializer,
     ReliefCrossCheckInputSerializer,
     ReliefDecisionInputSerializer,
+    ReliefDemocraticReviewInputSerializer,
     ReliefDocumentInputSerializer,
     ReliefEntitlementOutputSerializer,
     ReliefHomeVisitInputSerializer,
@@ -350,14 +351,32 @@ class ObjectionCreateView(TransitionView):
     success_status = status.HTTP_201_CREATED
 
     def perform(self, request, application, data):
-        flow.objection_record(
-            actor=request.user, application=application, received_on=data["received_on"], content=data["content"]
-        )
+        flow.objection_record(actor=request.user, application=application, **data)
 
     @_transition_schema(
         "relief_applications_objections_create",
         ReliefObjectionInputSerializer,
-        gettext_lazy("An objection during the public notice sends the application back to investigation."),
+        gettext_lazy(
+            "An objection during the public notice sends the application back to investigation or to a "
+            "democratic review (民主评议)."
+        ),
+        created=True,
+    )
+    def post(self, request, id):
+        return self.handle(request, id)
+
+
+class DemocraticReviewCreateView(TransitionView):
+    input_serializer = ReliefDemocraticReviewInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def perform(self, request, application, data):
+        flow.democratic_review_record(actor=request.user, application=application, **data)
+
+    @_transition_schema(
+        "relief_applications_democratic_reviews_create",
+        ReliefDemocraticReviewInputSerializer,
+        gettext_lazy("The democratic review an objection asked for; the street then gives a new opinion."),
         created=True,
     )
     def post(self, request, id):

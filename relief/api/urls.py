@@ -35,6 +35,11 @@ urlpatterns = [
         application_views.ObjectionCreateView.as_view(),
         name="application-objections",
     ),
+    path(
+        "applications/<int:id>/democratic-reviews/",
+        application_views.DemocraticReviewCreateView.as_view(),
+        name="application-democratic-reviews",
+    ),
     path("applications/<int:id>/decision/", application_views.DecisionView.as_view(), name="application-decision"),
     path("entitlements/", application_views.EntitlementListView.as_view(), name="entitlement-list"),
     path("entitlements/<int:id>/", application_views.EntitlementDetailView.as_view(), name="entitlement-detail"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import Household, Region, Resident
@@ -199,14 +200,38 @@ class CrossCheck(models.Model):
         return f"{self.application_id} {self.source}"
 
 
+class Resolution(models.TextChoices):
+    REINVESTIGATE = "reinvestigate", _("Investigate again")
+    DEMOCRATIC_REVIEW = "democratic_review", _("Democratic review (民主评议)")
+
+
 class Objection(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
     received_on = models.DateField(_("received on"))
     content = models.TextField(_("objection"))
+    resolution = models.CharField(
+        _("how it is resolved"), max_length=20, choices=Resolution.choices, default=Resolution.REINVESTIGATE
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     def __str__(self):
         return f"{self.application_id} {self.received_on}"
+
+
+class DemocraticReview(models.Model):
+    """民主评议: community representatives weigh the objection; then the street gives a new opinion."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="democratic_reviews")
+    held_on = models.DateField(_("held on"))
+    participants = models.PositiveSmallIntegerField(_("participants"))
+    supports = models.BooleanField(_("the majority supports the application"))
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    def __str__(self):
+        return f"{self.application_id} {self.held_on}"
 
 
 class EntitlementStatus(models.TextChoices):

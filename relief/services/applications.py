@@ -23,6 +23,7 @@ from relief.models import (
     ApplicationEvent,
     Asset,
     CrossCheck,
+    DemocraticReview,
     Document,
     Entitlement,
     EntitlementStatus,
@@ -33,7 +34,7 @@ from relief.models import (
     RigidExpense,
     Status,
 )
-from relief.models.applications import OPEN_STATUSES, ReviewClass
+from relief.models.applications import OPEN_STATUSES, Resolution, ReviewClass
 from relief.models.policy import Area
 from relief.programmes import (
     DEDUCTIBLE_EXPENSES,
@@ -324,6 +325,11 @@ def opinion_give(*, actor, application, opinion, reasons):
     """The street's preliminary opinion; then the public notice, or straight to the district."""
     _require(actor, "relief.review", application)
     _expect(application, Status.INVESTIGATING)
+    if democratic_review_pending(application):
+        raise ApplicationError(
+            _("The objection goes to a democratic review: record it before the new opinion."),
+            code="democratic_review_pending",
+        )
     if not application.home_visits.exists() or not application.cross_checks.exists():
         raise ApplicationError(
             _("Record the home visit and the information cross-check before giving the street's opinion."),
@@ -360,13 +366,18 @@ def opinion_give(*, actor, application, opinion, reasons):
 
 
 @transaction.atomic
-def objection_record(*, actor, application, received_on, content):
-    """An objection during the notice sends the case back to investigation; a new notice follows."""
+def objection_record(*, actor, application, received_on, content, resolution=Resolution.REINVESTIGATE):
+    """An objection during the notice sends the case back: to a new investigation, or to a democratic
+    review (民主评议); either way a new opinion and a new notice follow."""
     _require(actor, "relief.apply", application)
     _expect(application, Status.NOTICE)
     if not content.strip():
         raise ApplicationError(_("Write down the objection."), fields={"content": [_("Required.")]})
-    Objection.objects.create(application=application, received_on=received_on, content=content, recorded_by=actor)
+    if resolution not in Resolution.values:
+        raise ApplicationError(_("Choose how the objection is resolved."), fields={"resolution": [resolution]})
+    Objection.objects.create(
+        application=application, received_on=received_on, content=content, resolution=resolution, recorded_by=actor
+    )
     return _move(
         application,
         expected=Status.NOTICE,
@@ -379,6 +390,40 @@ def objection_record(*, actor, application, received_on, content):
         notice_until=None,
         step_due=workdays.add_working_days(_today(), INVESTIGATION_TAKES),
     )
+
+
+def democratic_review_pending(application):
+    """The latest objection asked for a democratic review that has not been held since."""
+    objection = application.objections.order_by("-recorded_at", "-pk").first()
+    if objection is None or objection.resolution != Resolution.DEMOCRATIC_REVIEW:
+        return False
+    return not application.democratic_reviews.filter(recorded_at__gte=objection.recorded_at).exists()
+
+
+@transaction.atomic
+def democratic_review_record(*, actor, application, held_on, participants, supports, minutes):
+    _require(actor, "relief.apply", application)
+    _expect(application, Status.INVESTIGATING)
+    if not democratic_review_pending(application):
+        raise ApplicationError(_("No objection is waiting for a democratic review."), code="wrong_status", status=409)
+    if participants < 3:
+        message = _("A democratic review needs at least 3 participants.")
+        raise ApplicationError(message, fields={"participants": [message]})
+    if held_on > _today():
+        message = _("A review cannot be recorded before it is held.")
+        raise ApplicationError(message, fields={"held_on": [message]})
+    if not minutes.strip():
+        raise ApplicationError(_("Write the minutes."), fields={"minutes": [_("Required.")]})
+    review = DemocraticReview.objects.create(
+        application=application,
+        held_on=held_on,
+        participants=participants,
+        supports=supports,
+        minutes=minutes,
+        recorded_by=actor,
+    )
+    _event(application, "democratic_review", application.status, application.status, actor, minutes[:200])
+    return review
 
 
 def notice_close(application, *, actor=None):

@@ -194,6 +194,9 @@ def _available_actions(user, application):
         and access.can(user, "relief.review")
     ):
         actions["pay-first"] = forms.PayFirstForm()
+    review_pending = status == Status.INVESTIGATING and flow.democratic_review_pending(application)
+    if review_pending and access.can(user, "relief.apply"):
+        actions["democratic-review"] = forms.DemocraticReviewForm(initial={"held_on": timezone.localdate()})
     if status == Status.INVESTIGATING:
         if access.can(user, "relief.apply"):
             actions["home-visit"] = forms.HomeVisitForm(
@@ -267,6 +270,8 @@ def _perform(action, user, application, data):
         return flow.objection_record(actor=user, application=application, **data)
     if action == "decision":
         return flow.decide(actor=user, application=application, **data)
+    if action == "democratic-review":
+        return flow.democratic_review_record(actor=user, application=application, **data)
     if action == "pay-first":
         return flow.emergency_pay_first(actor=user, application=application, **data)
     if action == "document":
@@ -282,16 +287,18 @@ FORMS = {
     "decision": forms.DecisionForm,
     "document": forms.DocumentForm,
     "pay-first": forms.PayFirstForm,
+    "democratic-review": forms.DemocraticReviewForm,
 }
 DONE = {
     "investigation": _("The investigation has started."),
     "home-visit": _("Home visit recorded."),
     "cross-check": _("Cross-check result recorded."),
     "opinion": _("The street's opinion is recorded."),
-    "objection": _("Objection recorded; the application is back under investigation."),
+    "objection": _("Objection recorded; the application goes back for investigation or a democratic review."),
     "decision": _("Decision recorded."),
     "document": _("Document added."),
     "pay-first": _("Paid first. Complete the documents within 5 working days."),
+    "democratic-review": _("Democratic review recorded; the street may now give a new opinion."),
 }
 
 

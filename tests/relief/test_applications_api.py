@@ -610,3 +610,23 @@ def test_schema_documents_every_operation(client, db):
     params = {p["name"] for p in paths[URL]["get"]["parameters"]}
     assert {"cursor", "page_size", "status", "programme", "household", "overdue"} <= params
     assert "multipart/form-data" in paths[URL + "{id}/documents/"]["post"]["requestBody"]["content"]
+
+
+def test_an_objection_can_go_to_a_democratic_review_through_the_api(clients, staff, household):
+    pk = investigated(clients, staff, household)
+    ok(post(clients["reviewer"], pk, "opinion", {"opinion": "approve", "reasons": "符合"}))
+    objection = {
+        "received_on": timezone.localdate().isoformat(),
+        "content": "反映收入不实",
+        "resolution": "democratic_review",
+    }
+    ok(post(clients["caseworker"], pk, "objections", objection), 201)
+    assert_error(
+        post(clients["reviewer"], pk, "opinion", {"opinion": "approve", "reasons": "符合"}),
+        400,
+        "democratic_review_pending",
+    )
+    review = {"held_on": timezone.localdate().isoformat(), "participants": 9, "supports": True, "minutes": "多数支持"}
+    ok(post(clients["caseworker"], pk, "democratic-reviews", review), 201)
+    body = ok(post(clients["reviewer"], pk, "opinion", {"opinion": "approve", "reasons": "评议后符合"}))
+    assert body["status"] == "notice"

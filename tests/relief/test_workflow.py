@@ -421,3 +421,42 @@ def test_exclusivity_is_checked_again_when_the_district_decides(staff, household
     with pytest.raises(ApplicationError) as info:
         flow.decide(actor=staff["approver"], application=pending, approve=True)
     assert info.value.code == "exclusive_programme"
+
+
+def test_an_objection_may_go_to_a_democratic_review_before_the_new_opinion(staff, household):
+    application = investigated(staff, filed(staff, household))
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    flow.objection_record(
+        actor=staff["caseworker"],
+        application=application,
+        received_on=timezone.localdate(),
+        content="邻居反映其收入不实",
+        resolution="democratic_review",
+    )
+    with pytest.raises(ApplicationError) as info:
+        flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合")
+    assert info.value.code == "democratic_review_pending"
+    with pytest.raises(ApplicationError):
+        flow.democratic_review_record(
+            actor=staff["caseworker"],
+            application=application,
+            held_on=timezone.localdate(),
+            participants=2,
+            supports=True,
+            minutes="评议",
+        )
+    flow.democratic_review_record(
+        actor=staff["caseworker"],
+        application=application,
+        held_on=timezone.localdate(),
+        participants=9,
+        supports=True,
+        minutes="9名代表评议，多数认为符合条件",
+    )
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="评议后仍符合")
+    assert application.status == Status.NOTICE
+    assert list(application.events.values_list("action", flat=True))[-3:] == [
+        "objection",
+        "democratic_review",
+        "opinion_given",
+    ]
