@@ -142,6 +142,11 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Required for a refusal: they are printed on the notice to the family."),
     )
+    checked_in_person = forms.BooleanField(
+        label=_("The district checked this case in person"),
+        required=False,
+        help_text=_("The district checks at least 30 percent of 特困 cases itself."),
+    )
 
 
 class DocumentForm(forms.Form):

@@ -112,3 +112,14 @@ def paperwork_overdue(principal, today=None):
         for application in late.prefetch_related("documents").order_by("paperwork_due")[:500]
         if not required <= {d.kind for d in application.documents.all()}
     ]
+
+
+def tekun_check_rate(principal, year=None):
+    """特困 decisions of the year in the principal's area and how many the district checked in person."""
+    year = year or timezone.localdate().year
+    decided = applications_for(principal).filter(
+        programme="tekun", status__in=["approved", "refused"], decided_at__year=year
+    )
+    total = decided.count()
+    checked = decided.filter(district_checked=True).count()
+    return {"year": year, "decided": total, "checked": checked, "share": (checked / total) if total else None}

@@ -156,6 +156,9 @@ class ReliefDemocraticReviewInputSerializer(serializers.Serializer):
 
 class ReliefDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
+    checked_in_person = serializers.BooleanField(
+        required=False, default=False, help_text=gettext_lazy("The district verified the case itself.")
+    )
     reasons = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=gettext_lazy("Required when refusing.")
     )

@@ -387,7 +387,7 @@ class DecisionView(TransitionView):
     input_serializer = ReliefDecisionInputSerializer
 
     def perform(self, request, application, data):
-        flow.decide(actor=request.user, application=application, approve=data["approve"], reasons=data["reasons"])
+        flow.decide(actor=request.user, application=application, **data)
 
     @_transition_schema(
         "relief_applications_decision_create",

@@ -68,6 +68,7 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_reasons = models.TextField(_("written reasons"), blank=True)
+    district_checked = models.BooleanField(_("checked in person by the district"), default=False)
     amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     explanation = models.JSONField(_("how the amount was reached"), default=list, blank=True)
     # 特困: the six-activity self-care assessment and the form of care the person chose.

@@ -56,6 +56,19 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 INVESTIGATION_STARTS_WITHIN = 3
 INVESTIGATION_TAKES = 10
 DECISION_WITHIN = 10
+# 特困: the street investigates within 15 working days and the district confirms within 15.
+SLOWER = {Programme.TEKUN: (15, 15)}
+TEKUN_CHECK_SHARE = Decimal("0.3")  # the district checks at least 30% of 特困 cases in person
+
+
+def _investigation_takes(application):
+    return SLOWER.get(application.programme, (INVESTIGATION_TAKES, DECISION_WITHIN))[0]
+
+
+def _decision_within(application):
+    return SLOWER.get(application.programme, (INVESTIGATION_TAKES, DECISION_WITHIN))[1]
+
+
 WHOLE_PROCEDURE = 30
 NOTICE_DAYS = 7  # calendar days of public notice
 NOTICE_BY_DEFAULT = {Programme.DIBAO, Programme.TEKUN, Programme.EDGE}
@@ -276,7 +289,7 @@ def investigation_start(*, actor, application):
         to=Status.INVESTIGATING,
         actor=actor,
         action="investigation_started",
-        step_due=workdays.add_working_days(_today(), INVESTIGATION_TAKES),
+        step_due=workdays.add_working_days(_today(), _investigation_takes(application)),
     )
 
 
@@ -360,7 +373,7 @@ def opinion_give(*, actor, application, opinion, reasons):
         actor=actor,
         action="opinion_given",
         note=Opinion(opinion).label,
-        step_due=workdays.add_working_days(today, DECISION_WITHIN),
+        step_due=workdays.add_working_days(today, _decision_within(application)),
         **common,
     )
 
@@ -388,7 +401,7 @@ def objection_record(*, actor, application, received_on, content, resolution=Res
         opinion="",
         notice_from=None,
         notice_until=None,
-        step_due=workdays.add_working_days(_today(), INVESTIGATION_TAKES),
+        step_due=workdays.add_working_days(_today(), _investigation_takes(application)),
     )
 
 
@@ -436,7 +449,7 @@ def notice_close(application, *, actor=None):
         to=Status.DECIDING,
         actor=actor,
         action="notice_ended",
-        step_due=workdays.add_working_days(application.notice_until, DECISION_WITHIN),
+        step_due=workdays.add_working_days(application.notice_until, _decision_within(application)),
     )
 
 
@@ -516,8 +529,9 @@ def _review_class(application, start):
 
 
 @transaction.atomic
-def decide(*, actor, application, approve, reasons=""):
-    """The district's decision. Who accepted the case or gave the street's opinion may not decide it."""
+def decide(*, actor, application, approve, reasons="", checked_in_person=False):
+    """The district's decision. Who accepted the case or gave the street's opinion may not decide it.
+    `checked_in_person`: the district verified the case itself (it must do so for ≥ 30% of 特困 cases)."""
     _require(actor, "relief.decide", application)
     access.ensure_different_people(application.accepted_by, actor, step=_("decide on it"))
     access.ensure_different_people(application.opinion_by, actor, step=_("decide on it"))
@@ -544,6 +558,7 @@ def decide(*, actor, application, approve, reasons=""):
             decided_at=now,
             decided_by=actor,
             decision_reasons=reasons,
+            district_checked=checked_in_person,
             step_due=None,
         )
     if application.programme in EXCLUSIVE:
@@ -565,9 +580,8 @@ def decide(*, actor, application, approve, reasons=""):
         decided_by=actor,
         decision_reasons=reasons,
         amount=quote.amount,
-        explanation=[
-            {"text": line.text, "amount": str(line.amount) if line.amount is not None else None} for line in quote.lines
-        ],
+        explanation=_explanation(quote),
+        district_checked=checked_in_person,
         step_due=None,
     )
     if application.programme in TEMPORARY:

@@ -44,6 +44,9 @@ def application_list(request):
             "statuses": Status.choices,
             "can_file": access.can(request.user, "relief.apply"),
             "today": timezone.localdate(),
+            "tekun_checks": selectors.tekun_check_rate(request.user)
+            if access.can(request.user, "relief.decide")
+            else None,
         },
     )
 

@@ -460,3 +460,34 @@ def test_an_objection_may_go_to_a_democratic_review_before_the_new_opinion(staff
         "democratic_review",
         "opinion_given",
     ]
+
+
+def test_tekun_has_fifteen_working_days_and_the_district_check_rate_is_counted(staff, household_factory, policy):
+    single = household_factory(QIAOGUANG, size=1)
+    application = flow.application_file(
+        actor=staff["caseworker"],
+        household=single,
+        programme="tekun",
+        self_care_failures=2,
+        documents=[(k, pdf()) for k in CHECKLIST],
+    )
+    flow.investigation_start(actor=staff["reviewer"], application=application)
+    assert application.step_due == workdays.add_working_days(timezone.localdate(), 15)
+    flow.home_visit_record(
+        actor=staff["caseworker"],
+        application=application,
+        visited_on=timezone.localdate(),
+        second_investigator=staff["colleague"],
+        findings="独居老人",
+    )
+    flow.cross_check_record(actor=staff["reviewer"], application=application, source="核对中心", passed=True)
+    flow.opinion_give(actor=staff["reviewer"], application=application, opinion="approve", reasons="符合特困条件")
+    notice_passes(application)
+    flow.decide(actor=staff["approver"], application=application, approve=True, checked_in_person=True)
+    assert selectors.tekun_check_rate(staff["approver"]) == {
+        "year": timezone.localdate().year,
+        "decided": 1,
+        "checked": 1,
+        "share": 1.0,
+    }
+    assert selectors.tekun_check_rate(staff["other_district"])["decided"] == 0
