@@ -31,7 +31,7 @@ trap teardown EXIT
 services_start fsync=off synchronous_commit=off full_page_writes=off
 
 export SECRET_KEY="test-only-secret-key-$(date +%s)"
-export DEBUG=false HTTPS=false
+export DEBUG=false HTTPS=false DB_CONN_MAX_AGE=0
 
 # SKIP_CHECKS=1 skips lint and the migrations check for a quick focused run; `make test` never sets it.
 if [ "${SKIP_CHECKS:-}" != 1 ]; then

@@ -6,6 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from civic.demo import DEMO_PASSWORD
+from civic.services import partner_create
 from relief.models import Application
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,9 @@ def sign_out(page):
     page.get_by_role("button", name="退出").click()
 
 
-def test_a_dibao_application_from_filing_to_approval_through_four_roles(page, demo_city, household_factory, tmp_path):
+def test_a_dibao_application_from_filing_to_approval_through_four_roles(
+    page, browser, live_server, demo_city, household_factory, tmp_path
+):
     household = household_factory("440402005001", size=3, names=["黄志明", "陈丽娟", "黄小宝"])
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4 demo")
@@ -67,10 +70,23 @@ def test_a_dibao_application_from_filing_to_approval_through_four_roles(page, de
     visit.get_by_role("button").click()
     sign_out(page)
 
-    # 3. The reviewer records the cross-check and gives the street's opinion; the notice starts.
+    # 3. The verification centre's system posts the information cross-check through the API.
+    _token, raw = partner_create(
+        name="珠海市居民家庭经济状况核对中心", scopes=["relief:cross_check"], region_code="440400"
+    )
+    centre = browser.new_context(base_url=live_server.url)
+    answer = centre.request.post(
+        f"/api/v1/relief/applications/{application.pk}/cross-checks/",
+        headers={"Authorization": f"Bearer {raw}"},
+        data={"source": "市核对中心", "passed": True, "details": "银行存款、车辆、房产、工商登记均与申报一致"},
+    )
+    assert answer.status == 201, answer.text()
+    centre.close()
+
+    # 4. The reviewer gives the street's opinion; the notice starts.
     sign_in(page, "reviewer")
     page.goto(f"/relief/applications/{application.pk}/")
-    page.get_by_test_id("action-cross-check").get_by_role("button").click()
+    expect(page.get_by_test_id("events")).to_contain_text("cross_check")
     opinion = page.get_by_test_id("action-opinion")
     opinion.get_by_label("审核意见").select_option("approve")
     opinion.get_by_label("理由").fill("家庭人均收入低于保障标准，符合条件")
@@ -81,7 +97,7 @@ def test_a_dibao_application_from_filing_to_approval_through_four_roles(page, de
     # The seven days of public notice pass without objection.
     Application.objects.filter(pk=application.pk).update(notice_until=timezone.localdate() - timedelta(days=1))
 
-    # 4. The district approver decides; the household file shows the benefit.
+    # 5. The district approver decides; the household file shows the benefit.
     sign_in(page, "approver")
     page.goto(f"/relief/applications/{application.pk}/")
     expect(page.get_by_test_id("explanation")).to_contain_text("1,221.00")
