@@ -2,8 +2,7 @@
 answers in the one error shape, partner scopes, list filters, uploads, and what lists never show."""
 
 import json
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -11,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from civic.models import Region, Resident
+from civic.models import Region
 from civic.roles import Role
 from civic.services import partner_create
-from relief.models import Application, Document, Entitlement, Objection, PolicyTopUp, ReliefPolicy, Status
+from relief.models import Application, Document, Entitlement, Objection, Status
 from relief.services import applications as flow
 
 QIAOGUANG = "440402005001"  # 香洲区 › 拱北街道 › 侨光社区
@@ -24,19 +23,6 @@ XINTANG = "440403100001"  # 斗门区 › 井岸镇 › 新堂社区: same city,
 URL = "/api/v1/relief/applications/"
 CHECKLIST = ("id_proof", "commitment", "declaration")
 PDF = b"%PDF-1.4 test"
-
-
-@pytest.fixture
-def policy(regions):
-    p = ReliefPolicy.objects.create(
-        region_id="440400000000",
-        area="urban",
-        effective_from=date(2020, 1, 1),
-        name="测试",
-        dibao_standard=Decimal("1100"),
-    )
-    PolicyTopUp.objects.create(policy=p, category="minor", kind="percent", value=Decimal("40"))
-    return p
 
 
 @pytest.fixture
@@ -70,15 +56,6 @@ def partner(scopes, region="440402"):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
-
-
-@pytest.fixture
-def household(household_factory, policy):
-    """The worked example's family: two earners (1,400 and 700) and a child of ten."""
-    household = household_factory(QIAOGUANG, size=3)
-    child = household.members.get(relationship="child")
-    Resident.objects.filter(pk=child.pk).update(birth_date=timezone.localdate() - timedelta(days=365 * 10 + 5))
-    return household
 
 
 def filing(household, programme="dibao", **extra):

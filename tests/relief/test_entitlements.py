@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,30 +18,13 @@ from relief.models import (
     EntitlementAction,
     EntitlementEvent,
     EntitlementStatus,
-    PolicyTopUp,
-    ReliefPolicy,
     ReviewClass,
 )
 from relief.services import applications as flow
 from relief.services import entitlements as manage
-
-QIAOGUANG = "440402005001"
-
+from tests.relief.support import CHECKLIST, QIAOGUANG, pdf
 
 # --- fixtures, as in test_workflow.py ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def policy(regions):
-    p = ReliefPolicy.objects.create(
-        region_id="440400000000",
-        area="urban",
-        effective_from=date(2020, 1, 1),
-        name="测试",
-        dibao_standard=Decimal("1100"),
-    )
-    PolicyTopUp.objects.create(policy=p, category="minor", kind="percent", value=Decimal("40"))
-    return p
 
 
 @pytest.fixture
@@ -56,22 +38,6 @@ def staff(staff_factory):
         "other_street": staff_factory(Role.STREET_REVIEWER, "440402001000", username="street2"),
         "other_district": staff_factory(Role.DISTRICT_APPROVER, "440403", username="district2"),
     }
-
-
-@pytest.fixture
-def household(household_factory, policy):
-    """The worked example's family: two earners (1,400 and 700) and a child of ten."""
-    household = household_factory(QIAOGUANG, size=3)
-    child = household.members.get(relationship="child")
-    Resident.objects.filter(pk=child.pk).update(birth_date=timezone.localdate() - timedelta(days=365 * 10 + 5))
-    return household
-
-
-def pdf(name="scan.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
-
-
-CHECKLIST = ("id_proof", "commitment", "declaration")
 
 
 def filed(staff, household):

@@ -1,6 +1,6 @@
 """Relief pages: filing through the browser form, each role's step, scoping and the household panel."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,22 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic.roles import Role
-from relief.models import Application, PolicyTopUp, ReliefPolicy, Status
+from relief.models import Application, Status
 
 QIAOGUANG = "440402005001"
-
-
-@pytest.fixture
-def policy(regions):
-    p = ReliefPolicy.objects.create(
-        region_id="440400000000",
-        area="urban",
-        effective_from=date(2020, 1, 1),
-        name="测试",
-        dibao_standard=Decimal("1100"),
-    )
-    PolicyTopUp.objects.create(policy=p, category="minor", kind="percent", value=Decimal("40"))
-    return p
 
 
 @pytest.fixture

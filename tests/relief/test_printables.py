@@ -17,7 +17,7 @@ from civic.idnumbers import mask
 from civic.models import Resident
 from civic.privacy import mask_name
 from civic.roles import Role
-from relief.models import Entitlement, EntitlementStatus, PolicyTopUp, ReliefPolicy, Status
+from relief.models import Entitlement, EntitlementStatus, ReliefPolicy, Status
 from relief.services import applications as flow
 
 QIAOGUANG = "440402005001"  # 侨光社区, 拱北街道, 香洲区
@@ -42,19 +42,6 @@ def test_mask_name(name, masked):
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture
-def policy(regions):
-    p = ReliefPolicy.objects.create(
-        region_id="440400000000",
-        area="urban",
-        effective_from=date(2020, 1, 1),
-        name="测试",
-        dibao_standard=Decimal("1100"),
-    )
-    PolicyTopUp.objects.create(policy=p, category="minor", kind="percent", value=Decimal("40"))
-    return p
 
 
 @pytest.fixture
@@ -354,7 +341,7 @@ def test_the_notice_sheet_needs_a_community_code_in_scope(client, staff, cases):
 def test_the_recipients_list_publishes_masked_names_sizes_and_amounts(
     client, staff_factory, household_factory, regions
 ):
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from django.core.files.uploadedfile import SimpleUploadedFile
