@@ -149,11 +149,26 @@ class Document(models.Model):
         return self.original_name
 
 
+class Step(models.TextChoices):
+    FILED = "filed", _("Application accepted")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
+    HOME_VISIT = "home_visit", _("Home visit")
+    CROSS_CHECK = "cross_check", _("Information cross-check")
+    OPINION_GIVEN = "opinion_given", _("Street opinion given")
+    OBJECTION = "objection", _("Objection to the notice")
+    DEMOCRATIC_REVIEW = "democratic_review", _("Democratic review")
+    NOTICE_ENDED = "notice_ended", _("Public notice ended")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    PAID_FIRST = "paid_first", _("Emergency aid paid first")
+
+
 class ApplicationEvent(models.Model):
     """One step of the workflow: who did what, when, from which status to which, and why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("step"), max_length=30, choices=Step.choices)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -86,7 +86,7 @@ def test_a_dibao_application_from_filing_to_approval_through_four_roles(
     # 4. The reviewer gives the street's opinion; the notice starts.
     sign_in(page, "reviewer")
     page.goto(f"/relief/applications/{application.pk}/")
-    expect(page.get_by_test_id("events")).to_contain_text("cross_check")
+    expect(page.get_by_test_id("events")).to_contain_text("家庭经济状况核对")
     opinion = page.get_by_test_id("action-opinion")
     opinion.get_by_label("审核意见").select_option("approve")
     opinion.get_by_label("理由").fill("家庭人均收入低于保障标准，符合条件")
