@@ -1,0 +1,213 @@
+"""The district's decision, the amount it rests on, and emergency aid paid first by the street."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civic import access, workdays
+from civic.errors import ApplicationError
+from civic.models import Resident
+from relief import quoting
+from relief.models import (
+    Entitlement,
+    Status,
+)
+from relief.models.applications import ReviewClass
+from relief.programmes import (
+    DEDUCTIBLE_EXPENSES,
+    EXCLUSIVE,
+    TEMPORARY,
+    Approval,
+    AssetKind,
+    Programme,
+)
+from relief.services import entitlements
+
+from .filing import refuse_overlap
+from .guards import local_today, move_status, require
+from .investigation import notice_close
+
+
+def _first_of_next_month(day):
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _household_facts(application, on):
+    members = []
+    incomes = {}
+    for item in application.incomes.all():
+        incomes.setdefault(item.resident_id, []).append({"kind": item.kind, "amount": item.monthly_amount})
+    for resident in Resident.objects.filter(household=application.household_id).order_by("pk"):
+        members.append(
+            {
+                "name": resident.name,
+                "age": resident.age_on(on),
+                "incomes": incomes.get(resident.pk, []),
+                "disability_grade": resident.disability_grade,
+                "serious_illness": resident.serious_illness,
+            }
+        )
+    assets = list(application.assets.all())
+    expenses = list(application.expenses.all())
+    return {
+        "members": members,
+        "rigid_deduction": sum((e.monthly_amount for e in expenses if e.kind in DEDUCTIBLE_EXPENSES), Decimal(0)),
+        "rigid_expenditure": sum((e.monthly_amount for e in expenses), Decimal(0)),
+        "assets": {
+            "financial": sum((a.value for a in assets if a.kind == AssetKind.FINANCIAL), Decimal(0)),
+            "homes": sum(a.kind == AssetKind.HOME for a in assets),
+            "vehicles": sum(a.kind == AssetKind.VEHICLE for a in assets),
+            "businesses": sum(a.kind == AssetKind.BUSINESS for a in assets),
+        },
+    }
+
+
+def application_quote(application, on=None):
+    """The amount the rules give for this application on a date: the same function the quote API calls."""
+    on = on or local_today()
+    _policy, quote = quoting.quote_for(
+        programme=application.programme,
+        region_code=application.region_id,
+        area=application.area,
+        on=on,
+        household=quoting.household_from_data(_household_facts(application, on)),
+        failures=application.self_care_failures,
+        form=application.care_form,
+        months=application.aid_months,
+    )
+    return quote
+
+
+def _review_class(application, start):
+    """Households with working-age members every 6 months; stable households and 特困 yearly."""
+    if application.programme == Programme.DIBAO:
+        ages = [r.age_on(start) for r in Resident.objects.filter(household=application.household_id)]
+        if any(18 <= age < 60 for age in ages):
+            return ReviewClass.SIX_MONTHLY
+    return ReviewClass.YEARLY
+
+
+@transaction.atomic
+def decide(*, actor, application, approve, reasons="", checked_in_person=False):
+    """The district's decision. Who accepted the case or gave the street's opinion may not decide it.
+    `checked_in_person`: the district verified the case itself (it must do so for ≥ 30% of 特困 cases)."""
+    require(actor, "relief.decide", application)
+    access.ensure_different_people(application.accepted_by, actor, step=_("decide on it"))
+    access.ensure_different_people(application.opinion_by, actor, step=_("decide on it"))
+    application = notice_close(application, actor=actor)
+    if application.status != Status.DECIDING:
+        raise ApplicationError(
+            _("The district decides after the street's opinion and the notice; this application is “%(status)s”.")
+            % {"status": application.get_status_display()},
+            code="not_ready",
+            status=409,
+        )
+    now = timezone.now()
+    if not approve:
+        if not reasons.strip():
+            message = _("A refusal needs written reasons for the family.")
+            raise ApplicationError(message, fields={"reasons": [message]})
+        return move_status(
+            application,
+            expected=Status.DECIDING,
+            to=Status.REFUSED,
+            actor=actor,
+            action="refused",
+            note=reasons,
+            decided_at=now,
+            decided_by=actor,
+            decision_reasons=reasons,
+            district_checked=checked_in_person,
+            step_due=None,
+        )
+    if application.programme in EXCLUSIVE:
+        refuse_overlap(application.household, application.programme, deciding=application)
+    quote = application_quote(application)
+    if not quote.eligible:
+        raise ApplicationError(
+            _("By the rules in force the household is not eligible; refuse with reasons or correct the incomes."),
+            code="not_eligible",
+        )
+    application = move_status(
+        application,
+        expected=Status.DECIDING,
+        to=Status.APPROVED,
+        actor=actor,
+        action="approved",
+        note=reasons,
+        decided_at=now,
+        decided_by=actor,
+        decision_reasons=reasons,
+        amount=quote.amount,
+        explanation=_explanation(quote),
+        district_checked=checked_in_person,
+        step_due=None,
+    )
+    if application.programme in TEMPORARY:
+        return application  # a one-off payment, no monthly entitlement
+    start = _first_of_next_month(timezone.localdate(now))
+    review_class = _review_class(application, start)
+    entitlement = Entitlement.objects.create(
+        household=application.household,
+        region=application.region,
+        programme=application.programme,
+        application=application,
+        amount=quote.amount,
+        starts_on=start,
+        review_class=review_class,
+        review_due=entitlements.next_review_due(review_class, timezone.localdate(now)),
+    )
+    entitlement.members.set(Resident.objects.filter(household=application.household_id))
+    return application
+
+
+# ------------------------------------------------------------------------------ emergency temporary aid
+
+PAPERWORK_WITHIN = 5  # working days after paying first
+
+
+def _explanation(quote):
+    return [
+        {"text": line.text, "amount": str(line.amount) if line.amount is not None else None} for line in quote.lines
+    ]
+
+
+@transaction.atomic
+def emergency_pay_first(*, actor, application, reasons):
+    """急难型 aid within the street's limit: the street pays at once (先行救助) and the paperwork follows
+    within 5 working days. Above the limit the case takes the normal road to the district."""
+    require(actor, "relief.review", application)
+    access.ensure_different_people(application.accepted_by, actor, step=_("pay it"))
+    if application.programme != Programme.TEMP_EMERGENCY:
+        raise ApplicationError(_("Only emergency temporary aid may be paid first."), code="not_emergency")
+    if not reasons.strip():
+        message = _("Say why the aid cannot wait.")
+        raise ApplicationError(message, fields={"reasons": [message]})
+    quote = application_quote(application)
+    if quote.approval != Approval.STREET:
+        raise ApplicationError(
+            _("%(amount)s yuan is above what the street may pay first; the district decides after the investigation.")
+            % {"amount": quote.amount},
+            code="above_street_limit",
+            status=409,
+        )
+    now = timezone.now()
+    return move_status(
+        application,
+        expected=(Status.ACCEPTED, Status.INVESTIGATING),
+        to=Status.APPROVED,
+        actor=actor,
+        action="paid_first",
+        note=reasons,
+        decided_at=now,
+        decided_by=actor,
+        decision_reasons=reasons,
+        amount=quote.amount,
+        explanation=_explanation(quote),
+        paid_first_at=now,
+        paperwork_due=workdays.add_working_days(timezone.localdate(now), PAPERWORK_WITHIN),
+        step_due=None,
+    )
