@@ -68,3 +68,10 @@ def test_visibility_timeout_outlasts_the_longest_task():
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_a_command_without_the_environment_says_what_is_missing_instead_of_a_traceback():
+    result = manage("makemigrations", "--check", "--dry-run", env={})
+    assert result.returncode != 0
+    assert "Civic cannot start: SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
