@@ -387,6 +387,7 @@ def test_the_recipients_list_publishes_masked_names_sizes_and_amounts(
     client.force_login(caseworker)
     page = client.get("/relief/recipients/440402005001/print/").content.decode()
     assert "欧**华" in page and "欧阳明华" not in page and "2200.00" in page
+    assert "监督举报" in page and "公示期" not in page  # a standing list: report at any time, no notice period
     assert household.head.id_number not in page
     client.force_login(staff_factory(Role.CASEWORKER, "440402005002", username="rc3"))
     assert client.get("/relief/recipients/440402005001/print/").status_code == 404
