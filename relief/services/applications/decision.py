@@ -116,12 +116,8 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
             to=Status.REFUSED,
             actor=actor,
             action="refused",
-            note=reasons,
-            decided_at=now,
-            decided_by=actor,
-            decision_reasons=reasons,
             district_checked=checked_in_person,
-            step_due=None,
+            **_decided(actor, reasons, now),
         )
     if application.programme in EXCLUSIVE:
         refuse_overlap(application.household, application.programme, deciding=application)
@@ -137,14 +133,8 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
         to=Status.APPROVED,
         actor=actor,
         action="approved",
-        note=reasons,
-        decided_at=now,
-        decided_by=actor,
-        decision_reasons=reasons,
-        amount=quote.amount,
-        explanation=_explanation(quote),
         district_checked=checked_in_person,
-        step_due=None,
+        **_decided(actor, reasons, now, quote),
     )
     if application.programme in TEMPORARY:
         return application  # a one-off payment, no monthly entitlement
@@ -167,6 +157,14 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
 # ------------------------------------------------------------------------------ emergency temporary aid
 
 PAPERWORK_WITHIN = 5  # working days after paying first
+
+
+def _decided(actor, reasons, now, quote=None):
+    """The fields every decision writes: who, when, the written reasons and, when granted, the amount."""
+    fields = {"note": reasons, "decided_at": now, "decided_by": actor, "decision_reasons": reasons, "step_due": None}
+    if quote is not None:
+        fields.update(amount=quote.amount, explanation=_explanation(quote))
+    return fields
 
 
 def _explanation(quote):
@@ -201,13 +199,7 @@ def emergency_pay_first(*, actor, application, reasons):
         to=Status.APPROVED,
         actor=actor,
         action="paid_first",
-        note=reasons,
-        decided_at=now,
-        decided_by=actor,
-        decision_reasons=reasons,
-        amount=quote.amount,
-        explanation=_explanation(quote),
         paid_first_at=now,
         paperwork_due=workdays.add_working_days(timezone.localdate(now), PAPERWORK_WITHIN),
-        step_due=None,
+        **_decided(actor, reasons, now, quote),
     )
