@@ -26,7 +26,10 @@ CAPABILITIES = {
     "relief.review": _("Investigate applications and give the street's opinion"),
     "relief.decide": _("Approve or refuse applications for your district"),
     "relief.policy": _("Publish relief policies: standards and local options"),
-    "money.manage": _("Publish benefit standards and approve monthly payment batches"),
+    "money.manage": _("Generate, approve and send monthly payment batches and record the bank's results"),
+    "money.subsidy": _("Record price indices and grant subsidies to whole programmes"),
+    "money.bank": _("Read payment rosters and return the bank's result for each payment"),
+    "money.cpi": _("Post monthly consumer price index readings"),
     "audit.view": _("Read every record and its history in your area, without changing anything"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
@@ -62,6 +65,7 @@ ROLE_CAPABILITIES = {
         "relief.quote",
         "relief.decide",
         "relief.view",
+        "money.manage",
         "dashboard.view",
     },
     Role.CITY_MANAGER: {
@@ -71,6 +75,7 @@ ROLE_CAPABILITIES = {
         "relief.quote",
         "relief.view",
         "money.manage",
+        "money.subsidy",
         "dashboard.view",
         "admin.use",
     },
@@ -99,6 +104,8 @@ SCOPE_CAPABILITIES = {
     "relief:quote": {"relief.quote"},
     "relief:cross_check": {"relief.cross_check"},
     "relief:policy": {"relief.policy", "relief.quote"},
+    "relief:bank": {"money.bank"},
+    "relief:cpi": {"money.cpi"},
 }
 
 

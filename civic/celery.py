@@ -30,6 +30,14 @@ app.conf.beat_schedule = {
         "task": "relief.tasks.end_finished_gradual_exits",
         "schedule": crontab(minute=10, hour=0),
     },
+    "relief-apply-due-standards": {
+        "task": "relief.tasks.apply_due_standards",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    "relief-generate-monthly-batches": {
+        "task": "relief.tasks.generate_monthly_batches",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

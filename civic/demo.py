@@ -42,6 +42,8 @@ ACCOUNTS = [
     ("reviewer", "陈志强", Role.STREET_REVIEWER, "440402005000"),
     ("approver", "黄丽华", Role.DISTRICT_APPROVER, "440402000000"),
     ("manager", "张建国", Role.CITY_MANAGER, "440400000000"),
+    # A second manager: standards and payment batches need a second person to publish or approve (four eyes).
+    ("manager2", "王志远", Role.CITY_MANAGER, "440400000000"),
     ("auditor", "刘敏", Role.AUDITOR, "440400000000"),
     ("childdirector", "周小燕", Role.CHILD_DIRECTOR, "440402005002"),
     ("childsupervisor", "吴海波", Role.CHILD_SUPERVISOR, "440402005000"),

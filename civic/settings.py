@@ -235,6 +235,13 @@ CELERY_TASK_DEFAULT_QUEUE = "civic"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# Background jobs over many rows (civic.jobs): rows per committed chunk, an optional pause between chunks
+# to spare the database in office hours, and how long a running job may go without progress before it is
+# taken for dead (its worker was killed) and may be resumed.
+JOB_CHUNK_SIZE = env_int("JOB_CHUNK_SIZE", 50_000)
+JOB_CHUNK_PAUSE_SECONDS = float(os.environ.get("JOB_CHUNK_PAUSE_SECONDS", "0"))
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 600)
+
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 LOGGING = {

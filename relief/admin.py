@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.utils import timezone
 
-from .models import PolicyTopUp, ReliefPolicy
+from .models import PolicyState, PolicyTopUp, ReliefPolicy
 
 
 class PolicyTopUpInline(admin.TabularInline):
@@ -11,26 +10,40 @@ class PolicyTopUpInline(admin.TabularInline):
 
 @admin.register(ReliefPolicy)
 class ReliefPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "area", "effective_from", "dibao_standard", "rounding", "topup_mode"]
-    list_filter = ["area", "region"]
+    list_display = ["name", "region", "area", "effective_from", "dibao_standard", "state", "applied_at"]
+    list_filter = ["state", "area", "region"]
     date_hierarchy = "effective_from"
     search_fields = ["name", "region__name"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["created_at", "created_by"]
+    # Drafts only: simulating and publishing (by a second person) happen on the standards pages.
+    readonly_fields = [
+        "state",
+        "simulated_at",
+        "published_by",
+        "published_at",
+        "applied_at",
+        "created_at",
+        "created_by",
+        "created_by_label",
+    ]
+    exclude = ["simulation"]
     inlines = [PolicyTopUpInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # A policy in force is never edited: amounts already paid were computed from it. Publish a new one.
-        if obj is not None and obj.effective_from <= timezone.localdate():
-            return [f.name for f in obj._meta.fields]
+        # A published policy is never edited: amounts were computed from it. Draft a new one.
+        if obj is not None and obj.state == PolicyState.PUBLISHED:
+            return [f.name for f in obj._meta.fields if f.name != "simulation"]
         return super().get_readonly_fields(request, obj)
 
     def get_inlines(self, request, obj):
-        if obj is not None and obj.effective_from <= timezone.localdate():
+        if obj is not None and obj.state == PolicyState.PUBLISHED:
             return []
         return super().get_inlines(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            obj.created_by_label = request.user.get_username()
+        obj.state = PolicyState.DRAFT
+        obj.simulation, obj.simulated_at = None, None  # a changed draft is simulated again before publishing
         super().save_model(request, obj, form, change)

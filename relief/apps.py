@@ -24,5 +24,7 @@ class ReliefConfig(AppConfig):
         scopes.register("relief:cross_check", _("Post information cross-check results for relief applications"))
         scopes.register(
             "relief:policy",
-            _("Read and publish relief policies (standards and local options) within the token's region"),
+            _("Draft and simulate relief policies (standards and local options) within the token's region"),
         )
+        scopes.register("relief:bank", _("Read payment rosters and return the bank's result for each payment"))
+        scopes.register("relief:cpi", _("Post monthly consumer price index readings"))

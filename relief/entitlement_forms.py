@@ -52,3 +52,12 @@ class GradualExitForm(forms.Form):
         initial=GRADUAL_EXIT_DEFAULT,
     )
     reason = _reason_field(_("Income found and reason"))
+
+
+class AccountForm(forms.Form):
+    account = forms.CharField(
+        label=_("Payment account"),
+        max_length=40,
+        help_text=_("The social-security card (社保卡) or bank account; failed payments re-issued go here."),
+    )
+    reason = _reason_field()

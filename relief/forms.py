@@ -58,6 +58,12 @@ class FilingForm(forms.Form):
         initial=1,
         required=False,
     )
+    account = forms.CharField(
+        label=_("Payment account"),
+        max_length=40,
+        required=False,
+        help_text=_("The social-security card (社保卡) or bank account the benefit is paid into."),
+    )
     id_proof = forms.FileField(label=_("Identity documents"))
     commitment = forms.FileField(label=_("Signed commitment and authorisation (承诺授权书)"))
     declaration = forms.FileField(label=_("List of family members, income and property"))

@@ -108,12 +108,31 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """The amount as a function of the standard S, so a new standard can recompute it without the household:
+    round(max(members × S − income, floor_share × members × S, 0) + share × S + fixed)."""
+
+    members: int = 0
+    income: Decimal = ZERO
+    floor_share: Decimal | None = None
+    share: Decimal = ZERO
+    fixed: Decimal = ZERO
+
+    def amount(self, standard, rounding):
+        gap = max(self.members * standard - self.income, ZERO)
+        if self.floor_share:
+            gap = max(gap, self.floor_share * self.members * standard)
+        return round_money(gap + self.share * standard + self.fixed, rounding)
+
+
+@dataclass(frozen=True)
 class Quote:
     programme: str
     eligible: bool
     amount: Decimal
     lines: tuple[Line, ...]
     approval: str | None = None  # temporary aid: who may approve this amount
+    basis: Basis | None = None  # monthly cash benefits (dibao, 特困): how the amount follows the standard
 
 
 def yuan(amount):
@@ -132,7 +151,7 @@ def round_money(amount, rule):
     return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _finish(programme, policy, amount, lines, *, eligible=True, approval=None):
+def _finish(programme, policy, amount, lines, *, eligible=True, approval=None, basis=None):
     rounded = round_money(amount, policy.rounding) if eligible else ZERO.quantize(Decimal("0.01"))
     if eligible and rounded != amount:
         lines.append(
@@ -142,7 +161,7 @@ def _finish(programme, policy, amount, lines, *, eligible=True, approval=None):
                 rounded,
             )
         )
-    return Quote(programme, eligible, rounded, tuple(lines), approval)
+    return Quote(programme, eligible, rounded, tuple(lines), approval, basis if eligible else None)
 
 
 # ---------------------------------------------------------------------------------------------- income
@@ -243,7 +262,7 @@ def _topups_for(policy, household, member, people):
         label = TopUpCategory(rule.category).label
         if rule.category == TopUpCategory.ELDERLY:
             label = _("Aged %(age)d or over") % {"age": rule.min_age}
-        found.append((_("%(label)s, %(how)s") % {"label": label, "how": how}, value))
+        found.append((_("%(label)s, %(how)s") % {"label": label, "how": how}, value, rule))
     return found
 
 
@@ -292,14 +311,19 @@ def dibao(policy, household):
                     floor,
                 )
             )
+    share, fixed = ZERO, ZERO
     for member in people:
         found = _topups_for(policy, household, member, n)
         if not found:
             continue
         if policy.topup_mode == TopUpMode.HIGHEST:
             found = [max(found, key=lambda item: item[1])]
-        for label, value in found:
+        for label, value, rule in found:
             amount += value
+            if rule.kind == TopUpKind.PERCENT:
+                share += rule.value / HUNDRED
+            else:
+                fixed += value
             who = member.name or _("a member")
             lines.append(
                 Line(
@@ -309,7 +333,8 @@ def dibao(policy, household):
                 )
             )
     lines.append(Line(_("Monthly dibao: %(amount)s yuan") % {"amount": yuan(amount)}, amount))
-    return _finish(Programme.DIBAO, policy, amount, lines)
+    basis = Basis(members=n, income=income, floor_share=policy.floor_share, share=share, fixed=fixed)
+    return _finish(Programme.DIBAO, policy, amount, lines, basis=basis)
 
 
 # ------------------------------------------------------------------------------------------------ 特困
@@ -328,8 +353,10 @@ def care_level(failures):
 def tekun(policy, person, *, failures, form=CareForm.DISPERSED):
     lines = []
     standard = policy.dibao_standard
+    share, fixed = ZERO, ZERO
     if policy.tekun_basic_kind == BasicKind.MULTIPLE:
         basic = standard * policy.tekun_basic_value
+        share += policy.tekun_basic_value
         lines.append(
             Line(
                 _("Basic living: %(multiple)s × dibao standard %(standard)s = %(amount)s yuan")
@@ -343,6 +370,7 @@ def tekun(policy, person, *, failures, form=CareForm.DISPERSED):
         )
     else:
         basic = policy.tekun_basic_value
+        fixed += basic
         lines.append(Line(_("Basic living: fixed %(amount)s yuan") % {"amount": yuan(basic)}, basic))
     level = care_level(failures)
     value = policy.care.get((form, level), ZERO)
@@ -352,6 +380,10 @@ def tekun(policy, person, *, failures, form=CareForm.DISPERSED):
         care, base = (policy.minimum_wage or ZERO) * value, _("of the minimum wage")
     else:
         care, base = value, ""
+    if policy.care_basis == CareBasis.DIBAO_SHARE:
+        share += value
+    else:
+        fixed += care
     how = f"{percent(value)} {base}" if base else _("fixed sum")
     lines.append(
         Line(
@@ -368,7 +400,7 @@ def tekun(policy, person, *, failures, form=CareForm.DISPERSED):
     )
     amount = basic + care
     lines.append(Line(_("Monthly support: %(amount)s yuan") % {"amount": yuan(amount)}, amount))
-    return _finish(Programme.TEKUN, policy, amount, lines)
+    return _finish(Programme.TEKUN, policy, amount, lines, basis=Basis(share=share, fixed=fixed))
 
 
 # ------------------------------------------------------------------------------------- edge and rigid
@@ -492,4 +524,4 @@ def quote(programme, policy, household, **options):
     return temporary_aid(policy, household, months=options.get("months", 1), programme=programme)
 
 
-__all__ = ["Household", "Income", "IncomeKind", "Member", "Policy", "Quote", "TopUpRule", "quote"]
+__all__ = ["Basis", "Household", "Income", "IncomeKind", "Member", "Policy", "Quote", "TopUpRule", "quote"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from civic import access
 from civic.models import LEVEL_DIGITS
 
-from .models import Application, Entitlement, EntitlementStatus, ReliefPolicy
+from .models import Application, Entitlement, EntitlementStatus, PolicyState, ReliefPolicy
 from .models.applications import OPEN_STATUSES
 from .programmes import REQUIRED_DOCUMENTS
 
@@ -28,7 +28,7 @@ def policy_in_force(region_code, area, on):
     latest that has started by `on`. None when the bureau has not set one."""
     codes = ancestor_codes(region_code)
     candidates = (
-        ReliefPolicy.objects.filter(region_id__in=codes, area=area, effective_from__lte=on)
+        ReliefPolicy.objects.filter(region_id__in=codes, area=area, effective_from__lte=on, state=PolicyState.PUBLISHED)
         .prefetch_related("topups")
         .order_by("-effective_from")
     )
@@ -59,11 +59,13 @@ def policies_for(principal):
 def policies_in_force_on(queryset, on):
     """Of each (region, area) in `queryset`, the policy in force on `on`: the latest that had started."""
     latest = (
-        ReliefPolicy.objects.filter(region=OuterRef("region"), area=OuterRef("area"), effective_from__lte=on)
+        ReliefPolicy.objects.filter(
+            region=OuterRef("region"), area=OuterRef("area"), effective_from__lte=on, state=PolicyState.PUBLISHED
+        )
         .order_by("-effective_from")
         .values("effective_from")[:1]
     )
-    return queryset.filter(effective_from=Subquery(latest))
+    return queryset.filter(state=PolicyState.PUBLISHED, effective_from=Subquery(latest))
 
 
 # ---------------------------------------------------------------------------------------------- entitlements

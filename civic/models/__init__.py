@@ -2,6 +2,7 @@ from .accounts import User
 from .api import ApiToken, IdempotencyRecord, hash_token
 from .audit import FieldChange, IdReveal
 from .calendar import CalendarDay
+from .jobs import ACTIVE_STATES, Job, JobState
 from .people import (
     DisabilityCategory,
     Household,
@@ -15,6 +16,9 @@ from .people import (
 from .regions import LEVEL_DIGITS, Region, RegionLevel, normalise_region_code
 
 __all__ = [
+    "ACTIVE_STATES",
+    "Job",
+    "JobState",
     "LEVEL_DIGITS",
     "ApiToken",
     "CalendarDay",

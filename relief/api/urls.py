@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import application_views, policy_views, views
+from . import application_views, money_views, policy_views, views
 
 app_name = "relief-api"
 urlpatterns = [
@@ -46,4 +46,12 @@ urlpatterns = [
     path("policies/", policy_views.PolicyListCreateView.as_view(), name="policy-list"),
     path("policies/in-force/", policy_views.PolicyInForceView.as_view(), name="policy-in-force"),
     path("policies/<int:id>/", policy_views.PolicyDetailView.as_view(), name="policy-detail"),
+    path("policies/<int:id>/simulate/", policy_views.PolicySimulateView.as_view(), name="policy-simulate"),
+    path("policies/<int:id>/publish/", policy_views.PolicyPublishView.as_view(), name="policy-publish"),
+    path("batches/", money_views.BatchListView.as_view(), name="batch-list"),
+    path("batches/<int:id>/", money_views.BatchDetailView.as_view(), name="batch-detail"),
+    path("batches/<int:id>/lines/", money_views.BatchLineListView.as_view(), name="batch-lines"),
+    path("batches/<int:id>/results/", money_views.BatchResultsView.as_view(), name="batch-results"),
+    path("cpi-readings/", money_views.CpiReadingListCreateView.as_view(), name="cpi-reading-list"),
+    path("jobs/<int:id>/", money_views.JobDetailView.as_view(), name="job-detail"),
 ]

@@ -16,9 +16,28 @@ from .applications import (
     Status,
 )
 from .entitlements import EntitlementAction, EntitlementEvent, ReviewOutcome
-from .policy import Area, PolicyTopUp, ReliefPolicy
+from .money import (
+    Adjustment,
+    AdjustmentKind,
+    Batch,
+    BatchLine,
+    BatchState,
+    CpiReading,
+    LineStatus,
+    OneOffSubsidy,
+)
+from .policy import Area, PolicyState, PolicyTopUp, ReliefPolicy
 
 __all__ = [
+    "Adjustment",
+    "AdjustmentKind",
+    "Batch",
+    "BatchLine",
+    "BatchState",
+    "CpiReading",
+    "LineStatus",
+    "OneOffSubsidy",
+    "PolicyState",
     "Application",
     "ApplicationEvent",
     "Asset",

@@ -40,6 +40,8 @@ class Application(models.Model):
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
     # The household's community when filed: the street and district that handle it, and the scope.
     region = models.ForeignKey(Region, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
+    # Where the benefit is paid: usually the head's social-security card (社保卡) account.
+    account = models.CharField(_("payment account"), max_length=40, blank=True)
     programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
     area = models.CharField(_("urban or rural"), max_length=5, choices=Area.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACCEPTED)
@@ -268,8 +270,32 @@ class Entitlement(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="entitlement")
+    # Empty for benefits granted outside this system's application flow (migrated cases).
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="entitlement"
+    )
     amount = models.DecimalField(_("monthly amount"), max_digits=12, decimal_places=2)
+    # The standard the amount follows; a new standard re-points it when it recomputes the amount.
+    policy = models.ForeignKey(
+        "relief.ReliefPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    covered_count = models.PositiveSmallIntegerField(_("covered members"), default=0)
+    payee = models.ForeignKey(
+        Resident, verbose_name=_("paid to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.CharField(
+        _("account"), max_length=40, blank=True, help_text=_("Usually the social-security card.")
+    )
+    # The amount as a function of the standard S, so that a new standard recomputes it in SQL (relief.money):
+    # round(max(members × S − income, floor_share × members × S, 0) + share × S + fixed) + offset.
+    # dibao: members and counted income for the gap, top-ups as shares or fixed sums; 特困: basic and care as
+    # shares of S or fixed sums. `offset` keeps an amount changed by hand at a review.
+    basis_members = models.PositiveSmallIntegerField(default=0)
+    basis_income = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    basis_floor_share = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    basis_share = models.DecimalField(max_digits=8, decimal_places=4, default=0)
+    basis_fixed = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    basis_offset = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     starts_on = models.DateField(_("paid from"))
     ends_on = models.DateField(_("paid until"), null=True, blank=True)
     status = models.CharField(

@@ -20,6 +20,7 @@ class EntitlementAction(models.TextChoices):
     AMOUNT_CHANGED = "amount_changed", _("Amount changed")
     GRADUAL_EXIT = "gradual_exit", _("Gradual exit (渐退期) started")
     REVIEW_DUE_BROUGHT_FORWARD = "review_due_brought_forward", _("Review brought forward")
+    ACCOUNT_CHANGED = "account_changed", _("Payment account changed")
 
 
 class ReviewOutcome(models.TextChoices):

@@ -32,9 +32,18 @@ def share(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=6, decimal_places=4, **kwargs)
 
 
+def default_price_programmes():
+    return ["dibao", "tekun"]
+
+
 class Area(models.TextChoices):
     URBAN = "urban", _("Urban")
     RURAL = "rural", _("Rural")
+
+
+class PolicyState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class ReliefPolicy(models.Model):
@@ -96,17 +105,47 @@ class ReliefPolicy(models.Model):
         default=Decimal("20000"),
         help_text=_("Larger amounts are decided case by case (一事一议)."),
     )
+    # 价格临时补贴: when the CPI (or the food CPI) rises this much year on year, recipients of these
+    # programmes get standard × the rise for that month, at least the minimum, per covered person.
+    price_cpi_threshold = models.DecimalField(
+        _("price subsidy: CPI at least (%)"), max_digits=5, decimal_places=2, default=Decimal("3.5")
+    )
+    price_food_threshold = models.DecimalField(
+        _("price subsidy: food CPI at least (%)"), max_digits=5, decimal_places=2, default=Decimal("6")
+    )
+    price_minimum = money(_("price subsidy: at least (per person)"), default=Decimal("0"))
+    price_programmes = models.JSONField(_("price subsidy: programmes"), default=default_price_programmes, blank=True)
+    # Drafted by one person, simulated, published by another (four eyes).
+    state = models.CharField(_("state"), max_length=10, choices=PolicyState.choices, default=PolicyState.DRAFT)
+    simulation = models.JSONField(_("simulation"), null=True, blank=True)
+    simulated_at = models.DateTimeField(_("simulated"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When the recompute of the entitlements it governs finished.
+    applied_at = models.DateTimeField(_("applied to entitlements"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT
     )
+    created_by_label = models.CharField(_("drafted by"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("relief policy")
         verbose_name_plural = _("relief policies")
         ordering = ["region", "area", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "area", "effective_from"], name="relief_policy_one_per_day"),
+            models.UniqueConstraint(
+                fields=["region", "area", "effective_from"],
+                condition=models.Q(state="published"),
+                name="relief_policy_one_per_day",
+            ),
             models.CheckConstraint(condition=models.Q(dibao_standard__gt=0), name="relief_policy_standard_positive"),
         ]
 

@@ -272,6 +272,8 @@ def review_record(*, actor, entitlement, outcome, reason, new_amount=None, revie
             message = _("The new amount is the same as the current one; record “continue unchanged” instead.")
             raise ApplicationError(message, code="invalid", fields={"new_amount": [message]})
         fields["amount"] = amount
+        # Kept as an offset from the formula, so a later standard moves this amount by the same rise.
+        fields["basis_offset"] = entitlement.basis_offset + amount - entitlement.amount
         action = EntitlementAction.AMOUNT_CHANGED
     elif outcome == ReviewOutcome.SUSPEND:
         expected = (EntitlementStatus.ACTIVE,)
@@ -283,6 +285,33 @@ def review_record(*, actor, entitlement, outcome, reason, new_amount=None, revie
     return _change(
         entitlement, expected=expected, actor=actor, action=action, reason=reason, match=match, at_review=True, **fields
     )
+
+
+# ------------------------------------------------------------------------------------------ payment account
+
+
+@transaction.atomic
+def account_change(*, actor, entitlement, account, reason):
+    """The account the benefit is paid into, kept in the field history with who changed it and why. Lines
+    already in a batch keep the account they were sent with; a failed one re-issued takes the new account."""
+    from .applications.filing import check_account
+
+    _require(actor, "relief.review", entitlement)
+    reason = _reason(reason)
+    account = check_account(account)
+    if not account:
+        message = _("Enter the account number.")
+        raise ApplicationError(message, code="invalid", fields={"account": [message]})
+    entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+    _expect(entitlement, *LIVE)
+    before = audit.snapshot(entitlement, ("account",))
+    entitlement.account = account
+    entitlement.save(update_fields=["account"])
+    audit.record_changes(
+        actor=actor, instance=entitlement, fields=("account",), before=before, region_id=entitlement.region_id
+    )
+    _event(entitlement, EntitlementAction.ACCOUNT_CHANGED, actor=actor, reason=reason)
+    return entitlement
 
 
 # ------------------------------------------------------------------------------------------ gradual exit

@@ -121,6 +121,7 @@ def application_file(request):
                     self_care_failures=filing.cleaned_data["self_care_failures"] or 0,
                     care_form=filing.cleaned_data["care_form"] or CareForm.DISPERSED,
                     aid_months=filing.cleaned_data["aid_months"] or Decimal(1),
+                    account=filing.cleaned_data["account"],
                     incomes=[
                         (members[f.cleaned_data["resident"]], f.cleaned_data["kind"], f.cleaned_data["monthly_amount"])
                         for f in incomes.forms

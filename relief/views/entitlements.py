@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from civic import access
 from civic.errors import ApplicationError
 from relief import selectors
-from relief.entitlement_forms import GradualExitForm, ReasonForm, ReviewForm
+from relief.entitlement_forms import AccountForm, GradualExitForm, ReasonForm, ReviewForm
 from relief.models import EntitlementStatus, ReviewOutcome
 from relief.programmes import Programme
 from relief.services import entitlements as flow
@@ -43,6 +43,8 @@ def _form(action, user, entitlement, data=None):
         )
     if action == "gradual-exit":
         return GradualExitForm(data, prefix=action)
+    if action == "account":
+        return AccountForm(data, prefix=action, initial={"account": entitlement.account})
     return ReasonForm(data, prefix=action)
 
 
@@ -67,6 +69,8 @@ def _available_actions(user, entitlement):
         names.append("gradual-exit")
     if live and access.can(user, "relief.decide"):
         names.append("end")
+    if live and reviewer:
+        names.append("account")
     return {name: _form(name, user, entitlement) for name in names}
 
 
@@ -87,6 +91,9 @@ def _detail(request, entitlement, *, bound=None, status=200):
         {
             "entitlement": entitlement,
             "events": entitlement.events.order_by("-at", "-pk"),
+            # The last year of payments and every adjustment: what the family was paid, and why it changed.
+            "lines": entitlement.lines.select_related("batch").order_by("-month")[:12],
+            "adjustments": entitlement.adjustments.order_by("-created_at", "-pk")[:50],
             "actions": actions,
             "today": timezone.localdate(),
         },
@@ -116,6 +123,8 @@ def _perform(action, user, entitlement, data):
         return flow.entitlement_resume(actor=user, entitlement=entitlement, reason=data["reason"])
     if action == "end":
         return flow.entitlement_end(actor=user, entitlement=entitlement, reason=data["reason"])
+    if action == "account":
+        return flow.account_change(actor=user, entitlement=entitlement, account=data["account"], reason=data["reason"])
     if action == "gradual-exit":
         return flow.gradual_exit_start(
             actor=user, entitlement=entitlement, months=data["months"], reason=data["reason"]
@@ -129,6 +138,7 @@ DONE = {
     "resume": _("The benefit is paid again."),
     "end": _("The benefit is ended."),
     "gradual-exit": _("The gradual exit has started."),
+    "account": _("The payment account is changed."),
 }
 
 

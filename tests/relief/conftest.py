@@ -14,6 +14,7 @@ from .support import QIAOGUANG
 def policy(regions):
     """A city policy like DOMAIN.md's worked example: standard 1,100 and a 40% top-up for minors."""
     p = ReliefPolicy.objects.create(
+        state="published",
         region_id="440400000000",
         area="urban",
         effective_from=date(2020, 1, 1),

@@ -352,6 +352,7 @@ def test_the_recipients_list_publishes_masked_names_sizes_and_amounts(
     from relief.services import applications as flow
 
     ReliefPolicy.objects.create(
+        state="published",
         region_id="440400000000",
         area="urban",
         effective_from=date(2020, 1, 1),

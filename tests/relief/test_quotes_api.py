@@ -19,6 +19,7 @@ URL = "/api/v1/relief/quotes/"
 
 def policy(region, standard, *, area="urban", start=date(2024, 1, 1), **options):
     return ReliefPolicy.objects.create(
+        state="published",
         region_id=region,
         area=area,
         effective_from=start,

@@ -39,11 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo city: {regions} regions; {len(created)} new demo accounts.")
         calendar_days = demo_calendar.calendar_load()
         self.stdout.write(f"Working-day calendar: {calendar_days} days of the 2026 holiday notice.")
-        for loader in demo.app_loaders():
-            self.stdout.write(f"Demo {loader()}.")
-        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
-        for username, full_name, role, region in demo.ACCOUNTS:
-            self.stdout.write(f"  {username:<16} {Role(role).label} · {full_name} · {region}")
+        # The population first: the apps' demo data (benefits, payments) is given to its households.
         if households:
             started = time.monotonic()
             added, residents = demo_population.households_add(households)
@@ -51,3 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo population: added {added} households with {residents} residents in {seconds:.1f} s."
             )
+        for loader in demo.app_loaders():
+            self.stdout.write(f"Demo {loader()}.")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for username, full_name, role, region in demo.ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {Role(role).label} · {full_name} · {region}")

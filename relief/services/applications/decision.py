@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from civic import access, workdays
 from civic.errors import ApplicationError
 from civic.models import Resident
-from relief import quoting
+from relief import quoting, rules
 from relief.models import (
     Entitlement,
     Status,
@@ -67,8 +67,12 @@ def _household_facts(application, on):
 
 def application_quote(application, on=None):
     """The amount the rules give for this application on a date: the same function the quote API calls."""
+    return application_policy_and_quote(application, on)[1]
+
+
+def application_policy_and_quote(application, on=None):
     on = on or local_today()
-    _policy, quote = quoting.quote_for(
+    return quoting.quote_for(
         programme=application.programme,
         region_code=application.region_id,
         area=application.area,
@@ -78,7 +82,6 @@ def application_quote(application, on=None):
         form=application.care_form,
         months=application.aid_months,
     )
-    return quote
 
 
 def _review_class(application, start):
@@ -121,7 +124,7 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
         )
     if application.programme in EXCLUSIVE:
         refuse_overlap(application.household, application.programme, deciding=application)
-    quote = application_quote(application)
+    policy, quote = application_policy_and_quote(application)
     if not quote.eligible:
         raise ApplicationError(
             _("By the rules in force the household is not eligible; refuse with reasons or correct the incomes."),
@@ -140,6 +143,8 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
         return application  # a one-off payment, no monthly entitlement
     start = _first_of_next_month(timezone.localdate(now))
     review_class = _review_class(application, start)
+    members = list(Resident.objects.filter(household=application.household_id))
+    basis = quote.basis or rules.Basis(fixed=quote.amount)
     entitlement = Entitlement.objects.create(
         household=application.household,
         region=application.region,
@@ -149,8 +154,17 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
         starts_on=start,
         review_class=review_class,
         review_due=entitlements.next_review_due(review_class, timezone.localdate(now)),
+        policy=policy,
+        covered_count=basis.members or (1 if application.programme == Programme.TEKUN else len(members)),
+        payee_id=application.household.head_id,
+        account=application.account,
+        basis_members=basis.members,
+        basis_income=basis.income,
+        basis_floor_share=basis.floor_share,
+        basis_share=basis.share,
+        basis_fixed=basis.fixed,
     )
-    entitlement.members.set(Resident.objects.filter(household=application.household_id))
+    entitlement.members.set(members)
     return application
 
 

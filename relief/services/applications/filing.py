@@ -58,11 +58,13 @@ def application_file(
     self_care_failures=0,
     care_form=CareForm.DISPERSED,
     aid_months=Decimal(1),
+    account="",
 ):
     """Accept an application. Any caseworker in the city may accept (全城通办); it goes to the household's
     street. `incomes` are (resident, kind, monthly amount) for members of the household; `assets` are
     (kind, description, value); `expenses` (kind, monthly amount); `documents` (kind, uploaded file).
-    特困 applications carry the self-care assessment; temporary aid the months of the standard asked for."""
+    特困 applications carry the self-care assessment; temporary aid the months of the standard asked for.
+    `account`: where a granted benefit is paid (digits, 10 to 30), usually the head's social-security card."""
     if not access.can(actor, "relief.apply"):
         raise forbidden()
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
@@ -82,6 +84,7 @@ def application_file(
     if any(amount < 0 for _kind, amount in expenses):
         message = _("An amount cannot be negative.")
         raise ApplicationError(message, fields={"expenses": [message]})
+    account = check_account(account)
     for _kind, upload in documents:
         check_upload(upload)
     if programme in EXCLUSIVE:
@@ -101,6 +104,7 @@ def application_file(
         self_care_failures=self_care_failures,
         care_form=care_form,
         aid_months=aid_months,
+        account=account,
     )
     IncomeItem.objects.bulk_create(
         IncomeItem(application=application, resident=r, kind=k, monthly_amount=a) for r, k, a in incomes
@@ -113,6 +117,15 @@ def application_file(
         document_add(actor=actor, application=application, kind=kind, upload=upload, _filing=True)
     record_event(application, "filed", "", Status.ACCEPTED, actor)
     return application
+
+
+def check_account(account):
+    """A payment account is 10 to 30 digits (spaces allowed for reading); empty until the family gives one."""
+    compact = "".join((account or "").split())
+    if compact and not (compact.isdigit() and 10 <= len(compact) <= 30):
+        message = _("An account number is 10 to 30 digits.")
+        raise ApplicationError(message, fields={"account": [message]})
+    return compact
 
 
 def check_upload(upload):
