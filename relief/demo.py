@@ -126,4 +126,4 @@ def _paid_batch(month):
     Batch.objects.filter(month=month).update(
         state=BatchState.RECONCILED, approved_by=approver, approved_at=now, sent_at=now, reconciled_at=now
     )
-    BatchLine.objects.filter(month=month).update(status=LineStatus.PAID, result_at=now)
+    BatchLine.objects.of_month(month).update(status=LineStatus.PAID, result_at=now)

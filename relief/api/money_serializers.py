@@ -136,6 +136,7 @@ class ReliefBatchLineOutputSerializer(OutputSerializer):
     total = serializers.DecimalField(help_text=gettext_lazy("To pay: amount plus adjustment."), **MONEY)
     account = serializers.CharField(help_text=gettext_lazy("The bank account to pay into; empty when none is on file."))
     attempts = serializers.IntegerField(help_text=gettext_lazy("Times sent to the bank."))
+    household_size = serializers.IntegerField(help_text=gettext_lazy("People in the household."))
 
     class Meta:
         model = BatchLine
@@ -172,7 +173,9 @@ class ReliefBatchLineOutputSerializer(OutputSerializer):
 class ReliefBankResultInputSerializer(serializers.Serializer):
     """One row of the bank's results (documentation of a row; the service checks every row)."""
 
-    line = serializers.IntegerField(help_text=gettext_lazy("The line's id, from the roster."))
+    line = serializers.IntegerField(
+        help_text=gettext_lazy("The line number from the roster (YYYYMM × 10⁹ + the entitlement's id).")
+    )
     status = serializers.ChoiceField(choices=RESULT_STATUSES)
     reason = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text=gettext_lazy("Required when failed.")

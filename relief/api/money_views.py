@@ -121,11 +121,14 @@ def _batch(principal, pk):
 
 
 def _line_counts(batches):
-    """{batch id: {status: lines}} for these batches, in one grouped query."""
-    counts = {}
-    rows = BatchLine.objects.filter(batch__in=[b.pk for b in batches]).values_list("batch_id", "status")
-    for batch_id, line_status, n in rows.annotate(n=Count("pk")).order_by():
-        counts.setdefault(batch_id, {})[line_status] = n
+    """{batch id: {status: lines}} for these batches, in one grouped query per month."""
+    counts, months = {}, {}
+    for batch in batches:
+        months.setdefault(batch.month, []).append(batch.pk)
+    for month, ids in months.items():  # a month's lines are one key range
+        rows = BatchLine.objects.of_month(month).filter(batch_id__in=ids).values_list("batch_id", "status")
+        for batch_id, line_status, n in rows.annotate(n=Count("pk")).order_by():
+            counts.setdefault(batch_id, {})[line_status] = n
     return counts
 
 
@@ -195,7 +198,7 @@ class BatchLineListView(BatchPermissions, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return BatchLine.objects.none()
         batch = _batch(self.request.user, self.kwargs["id"])
-        return BatchLine.objects.filter(batch=batch).select_related("region", "payee")
+        return BatchLine.objects.of_batch(batch).with_household_size().select_related("region", "payee")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -6,7 +6,8 @@ a pending adjustment is paid by exactly one line: its entitlement's line for ``A
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import Household, Region, Resident
@@ -119,17 +120,68 @@ class LineStatus(models.TextChoices):
     CARRIED = "carried", _("Carried into the next batch")
 
 
-class BatchLine(models.Model):
-    """One entitlement's payment for one month, as sent to the bank (name, account and sizes as they were)."""
+# A line's number is YYYYMM × 10⁹ + its entitlement's id (202611000123456: November 2026, entitlement 123456), so
+# the primary key itself allows one line per (entitlement, month), and a month's lines are one key range.
+LINE_MONTH_FACTOR = 1_000_000_000
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="lines", db_index=False)
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="lines", db_index=False)
+
+def line_number(month, entitlement_id):
+    return month_prefix(month) + entitlement_id
+
+
+def month_prefix(month):
+    return (month.year * 100 + month.month) * LINE_MONTH_FACTOR
+
+
+class BatchLineQuerySet(models.QuerySet):
+    def of_month(self, month):
+        """The month's lines: a range of the primary key."""
+        start = month_prefix(month)
+        return self.filter(pk__gte=start, pk__lt=start + LINE_MONTH_FACTOR)
+
+    def of_batch(self, batch):
+        return self.of_month(batch.month).filter(batch_id=batch.pk)
+
+    def of_entitlement(self, entitlement_id, months):
+        """An entitlement's lines for these months: one primary-key lookup each."""
+        return self.filter(pk__in=[line_number(month, entitlement_id) for month in months])
+
+    def with_household_size(self):
+        """The number of people in the household now (the roster's "household size")."""
+        people = (
+            Resident.objects.filter(household=OuterRef("household_id"))
+            .order_by()
+            .values("household")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(household_size=Coalesce(Subquery(people), 0))
+
+
+class BatchLine(models.Model):
+    """One entitlement's payment for one month, as sent to the bank (name, account and covered members as they
+    were). Written only by the batch generation (relief.money.batches) from entitlements joined to their batch, and
+    never deleted, so the table carries no foreign-key constraints: at a million lines a month their checks would
+    cost more than writing the lines. The relations are still declared for the ORM."""
+
+    id = models.BigIntegerField(_("line number"), primary_key=True)
+    batch = models.ForeignKey(
+        Batch, on_delete=models.DO_NOTHING, related_name="lines", db_index=False, db_constraint=False
+    )
+    entitlement = models.ForeignKey(
+        Entitlement, on_delete=models.DO_NOTHING, related_name="lines", db_index=False, db_constraint=False
+    )
     month = models.DateField(_("month"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", db_index=False)
-    payee = models.ForeignKey(Resident, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    region = models.ForeignKey(
+        Region, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    payee = models.ForeignKey(
+        Resident, null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     programme = models.CharField(_("programme"), max_length=20)
-    household_size = models.PositiveSmallIntegerField(_("household size"))
     covered_members = models.PositiveSmallIntegerField(_("covered members"))
     amount = money(_("monthly amount"))
     adjustment = money(_("adjustment"))
@@ -140,14 +192,18 @@ class BatchLine(models.Model):
     attempts = models.PositiveSmallIntegerField(_("times sent"), default=1)
     result_at = models.DateTimeField(_("bank result"), null=True, blank=True)
 
+    objects = BatchLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("batch line")
         verbose_name_plural = _("batch lines")
         constraints = [
-            models.UniqueConstraint(fields=["entitlement", "month"], name="relief_line_one_per_month"),
+            # The number carries its entitlement (and so one line per entitlement and month).
+            models.CheckConstraint(
+                condition=Q(entitlement_id=F("id") % LINE_MONTH_FACTOR), name="relief_line_number_entitlement"
+            ),
             models.CheckConstraint(condition=Q(total__gte=0), name="relief_line_total_not_negative"),
         ]
-        indexes = [models.Index(fields=["batch", "status", "id"], name="relief_line_batch_idx")]
 
     def __str__(self):
         return f"{self.entitlement_id} {self.month:%Y-%m} {self.total}"

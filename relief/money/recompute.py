@@ -8,7 +8,7 @@ amount since the policy's start: every batch line of those months, whatever beca
 the old amount, so the difference is owed on each.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from civic.jobs import JobWork
 from civic.models import LEVEL_DIGITS
 from relief.models import AdjustmentKind, PolicyState, ReliefPolicy
+from relief.models.money import month_prefix
 from relief.rules import yuan
 
 from . import sql
@@ -65,22 +66,36 @@ def _first_of_month(day):
     return date(day.year, day.month, 1)
 
 
+def months_paid_since(since):
+    """SQL over alias e: the numbers of e's lines from `since` to next month (the latest a batch may pay), so the
+    lines already paid are found by primary key, one lookup a month."""
+    today = timezone.localdate()
+    last = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    month, prefixes = _first_of_month(since), []
+    while month <= last:
+        prefixes.append(month_prefix(month))
+        month = (month + timedelta(days=32)).replace(day=1)
+    if not prefixes:
+        return "1 = 0"  # starts after any month a batch may pay: nothing paid yet
+    return f"l.id IN ({', '.join(f'{prefix} + e.id' for prefix in prefixes)})"
+
+
 def simulate(policy):
     """What publishing would do, per district: entitlements governed, how many change, the monthly total before
     and after, and the back-pay owed for months already paid. One aggregate query, nothing written."""
     where, params = governed(policy, _as_of(policy))
     new = sql.amount_under(policy.dibao_standard, policy.rounding)
+    paid = months_paid_since(policy.effective_from)
     district = sql.level_code("s.region_id", "district")
     query = f"""
         SELECT {district}, COUNT(*), SUM(CASE WHEN s.new <> s.old THEN 1 ELSE 0 END), SUM(s.old), SUM(s.new),
                SUM(CASE WHEN s.new <> s.old THEN s.backpay ELSE 0 END)
         FROM (SELECT e.region_id, e.amount AS old, {new} AS new,
-                     COALESCE((SELECT SUM({new} - l.amount) FROM {LINE} l
-                               WHERE l.entitlement_id = e.id AND l.month >= %s), 0) AS backpay
+                     COALESCE((SELECT SUM({new} - l.amount) FROM {LINE} l WHERE {paid}), 0) AS backpay
               FROM {ENTITLEMENT} e WHERE {where}) s
         GROUP BY 1 ORDER BY 1
     """
-    rows = sql.rows(query, [_first_of_month(policy.effective_from), *params])
+    rows = sql.rows(query, params)
     from civic.models import Region
 
     names = dict(Region.objects.filter(code__in=[r[0] for r in rows]).values_list("code", "name"))
@@ -131,7 +146,7 @@ class RecomputeWork(JobWork):
         where, params = governed(policy, _as_of(policy), by_row=True)
         without_jit()
         new = sql.amount_under(policy.dibao_standard, policy.rounding)
-        since = _first_of_month(policy.effective_from)
+        paid = months_paid_since(policy.effective_from)
         reason = _("New standard %(standard)s yuan from %(date)s (%(name)s)") % {
             "standard": yuan(policy.dibao_standard),
             "date": policy.effective_from.isoformat(),
@@ -145,9 +160,8 @@ class RecomputeWork(JobWork):
                                       created_at)
             SELECT s.id, %s, s.backpay, s.old, s.new, s.months, %s, %s, %s
             FROM (SELECT e.id, e.amount AS old, {new} AS new,
-                         COALESCE((SELECT SUM({new} - l.amount) FROM {LINE} l
-                                   WHERE l.entitlement_id = e.id AND l.month >= %s), 0) AS backpay,
-                         (SELECT COUNT(*) FROM {LINE} l WHERE l.entitlement_id = e.id AND l.month >= %s) AS months
+                         COALESCE((SELECT SUM({new} - l.amount) FROM {LINE} l WHERE {paid}), 0) AS backpay,
+                         (SELECT COUNT(*) FROM {LINE} l WHERE {paid}) AS months
                   FROM {ENTITLEMENT} e
                   WHERE e.id > %s AND e.id <= %s AND {where}) s
             WHERE s.new <> s.old
@@ -158,8 +172,6 @@ class RecomputeWork(JobWork):
                 reason,
                 policy.pk,
                 now,
-                since,
-                since,
                 low,
                 high,
                 *params,

@@ -32,7 +32,7 @@ CHUNK_SIZE = 2000
 CSV_ROWS_PER_CHUNK = 200
 COLUMN_WIDTHS = (10, 16, 12, 22, 28, 10, 10, 14, 14, 14, 24, 12)
 # Columns whose values a spreadsheet must keep as text (long digit strings lose their last digits as numbers).
-TEXT_COLUMNS = (3, 10)
+TEXT_COLUMNS = (3, 10, 11)  # the line number has 15 digits: as a number a spreadsheet keeps 15 at most
 MONEY_COLUMNS = (7, 8, 9)
 REVEAL_TABLE = IdReveal._meta.db_table
 ZERO = Decimal("0.00")
@@ -61,7 +61,7 @@ def headers():
 
 def lines(batch, *, pending_only=False):
     """The batch's lines, community by community: all of them, or those awaiting the bank (a re-issue roster)."""
-    chosen = BatchLine.objects.filter(batch=batch)
+    chosen = BatchLine.objects.of_batch(batch).with_household_size()
     if pending_only:
         chosen = chosen.filter(status=LineStatus.PENDING)
     return chosen.order_by("region_id", "pk").values_list(
@@ -192,6 +192,8 @@ def _csv_stream(data, language):
 
 
 def _cell(sheet, value, *, text=False, money=False, font=None):
+    if text and value is not None and not isinstance(value, str):
+        value = str(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)

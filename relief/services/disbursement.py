@@ -162,7 +162,7 @@ def batch_send(*, actor, batch):
 
 def _reconcile_if_settled(batch):
     """Sent → reconciled once every line is paid or carried into a later batch."""
-    unsettled = BatchLine.objects.filter(batch=batch).exclude(status__in=(LineStatus.PAID, LineStatus.CARRIED))
+    unsettled = BatchLine.objects.of_batch(batch).exclude(status__in=(LineStatus.PAID, LineStatus.CARRIED))
     if batch.state == BatchState.SENT and not unsettled.exists():
         Batch.objects.filter(pk=batch.pk, state=BatchState.SENT).update(
             state=BatchState.RECONCILED, reconciled_at=timezone.now()
@@ -194,7 +194,7 @@ def _row_errors(batch, results):
             problems.append(_("The reason is at most 200 characters."))
         if problems:
             errors[number] = problems
-    known = dict(BatchLine.objects.filter(batch=batch, pk__in=ids).values_list("pk", "status"))
+    known = dict(BatchLine.objects.filter(batch_id=batch.pk, pk__in=ids).values_list("pk", "status"))
     for number, row in enumerate(results, start=1):
         line = str(row.get("line") or "").strip()
         if not line.isdigit() or number in errors:
@@ -234,7 +234,7 @@ def results_apply(*, actor, batch, results):
     for r in results:
         if str(r["status"]).strip().lower() == LineStatus.FAILED:
             failed.setdefault(str(r["reason"]).strip(), []).append(int(r["line"]))
-    pending = BatchLine.objects.filter(batch=batch, status=LineStatus.PENDING)
+    pending = BatchLine.objects.filter(batch_id=batch.pk, status=LineStatus.PENDING)
     counts = {"paid": 0, "failed": 0}
     for start in range(0, len(paid), 5000):
         counts["paid"] += pending.filter(pk__in=paid[start : start + 5000]).update(
@@ -252,7 +252,7 @@ def results_apply(*, actor, batch, results):
 def _failed_lines(actor, batch, lines):
     batch = _batch(actor, batch)
     _expect(batch, BatchState.SENT)
-    chosen = BatchLine.objects.filter(batch=batch, status=LineStatus.FAILED)
+    chosen = BatchLine.objects.of_batch(batch).filter(status=LineStatus.FAILED)
     if lines is not None:
         chosen = chosen.filter(pk__in=lines)
     return batch, chosen
@@ -295,7 +295,7 @@ def failed_carry(*, actor, batch, lines=None):
 
 def batch_summary(batch):
     """Line counts by status and the totals, straight from the lines (the page's check against the batch's own)."""
-    lines = BatchLine.objects.filter(batch=batch)
+    lines = BatchLine.objects.of_batch(batch)
     by_status = dict(lines.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     sums = lines.aggregate(
         count=Count("pk"),

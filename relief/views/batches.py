@@ -243,7 +243,12 @@ def _detail(request, batch, *, results_form=None, row_errors=None, status=200):
     running = disbursement.generation_running(batch)
     actions, approve_refusal = _actions(request.user, batch, running, summary)
     filters = money_forms.LineFilterForm(request.GET or None)
-    lines = BatchLine.objects.filter(batch=batch).select_related("region", "household", "payee").order_by("pk")
+    lines = (
+        BatchLine.objects.of_batch(batch)
+        .with_household_size()
+        .select_related("region", "household", "payee")
+        .order_by("pk")
+    )
     line_status = ""
     if filters.is_valid() and filters.cleaned_data["status"]:
         line_status = filters.cleaned_data["status"]
@@ -253,7 +258,7 @@ def _detail(request, batch, *, results_form=None, row_errors=None, status=200):
     labels = dict(Programme.choices)
     for line in page.object_list:
         line.programme_label = labels.get(line.programme, line.programme)
-    failed = BatchLine.objects.filter(batch=batch, status=LineStatus.FAILED).select_related("payee", "household")
+    failed = BatchLine.objects.of_batch(batch).filter(status=LineStatus.FAILED).select_related("payee", "household")
     by_status = [
         {"value": value, "label": label, "count": summary["by_status"].get(value, 0)}
         for value, label in LineStatus.choices

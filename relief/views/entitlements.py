@@ -2,6 +2,8 @@
 due and the warning list of gradual exits ending. Thin: forms check shapes, relief.services.entitlements the
 rules."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from civic import access
 from civic.errors import ApplicationError
 from relief import selectors
 from relief.entitlement_forms import AccountForm, GradualExitForm, ReasonForm, ReviewForm
-from relief.models import EntitlementStatus, ReviewOutcome
+from relief.models import BatchLine, EntitlementStatus, ReviewOutcome
 from relief.programmes import Programme
 from relief.services import entitlements as flow
 
@@ -81,6 +83,15 @@ def _get(request, pk):
     )
 
 
+def last_months(count, today=None):
+    """The first days of this month and the count − 1 before it."""
+    month, months = (today or timezone.localdate()).replace(day=1), []
+    for _month in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
+
+
 def _detail(request, entitlement, *, bound=None, status=200):
     actions = _available_actions(request.user, entitlement)
     if bound is not None:
@@ -92,7 +103,7 @@ def _detail(request, entitlement, *, bound=None, status=200):
             "entitlement": entitlement,
             "events": entitlement.events.order_by("-at", "-pk"),
             # The last year of payments and every adjustment: what the family was paid, and why it changed.
-            "lines": entitlement.lines.select_related("batch").order_by("-month")[:12],
+            "lines": BatchLine.objects.of_entitlement(entitlement.pk, last_months(13)).order_by("-month"),
             "adjustments": entitlement.adjustments.order_by("-created_at", "-pk")[:50],
             "actions": actions,
             "today": timezone.localdate(),

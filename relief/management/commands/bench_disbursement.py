@@ -23,6 +23,7 @@ from civic.models import JobState, Region, RegionLevel
 from civic.roles import Role
 from civic.services import staff_create
 from relief.models import Adjustment, Entitlement, PolicyState, ReliefPolicy
+from relief.models.money import month_prefix
 from relief.money import seeding, sql
 from relief.money.sql import ADJUSTMENT, BATCH, ENTITLEMENT, LINE
 from relief.services import disbursement, policies
@@ -84,8 +85,14 @@ class Command(BaseCommand):
         recompute, new_policy, simulated = self.recompute(drafter, publisher, month)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-        ratio = generation / floor
-        self.say(f"Generation / floor: {ratio:.1f}×; / floor with the line table's keys: {generation / keyed:.2f}×")
+        # The floor is the same rows written by one bare INSERT … SELECT into a table like the line table (its
+        # primary key, which makes one line per entitlement and month, and its checks). Against a table without
+        # any index the ratio is printed too: the difference is the key itself.
+        ratio = generation / keyed
+        self.say(
+            f"Generation / floor (bare INSERT … SELECT into the line table): {ratio:.2f}×; "
+            f"/ bare INSERT … SELECT into a table without any index: {generation / floor:.2f}×"
+        )
         self.say(
             f"Peak RSS of this Python process: {rss_mb:.0f} MB (the work runs in PostgreSQL, whose memory is not "
             "counted here)"
@@ -172,20 +179,20 @@ class Command(BaseCommand):
     # ----------------------------------------------------------------------------------------------- timings
 
     def floor(self, month):
-        """The same number of rows written by one bare INSERT … SELECT into a plain table shaped like the batch
-        lines, without indexes, keys or constraints."""
+        """For reference: the same rows written by one bare INSERT … SELECT into a plain table shaped like the batch
+        lines, without any index or constraint."""
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
             cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE {LINE})")
         seconds, rows = self._copy_lines(FLOOR_TABLE, month, batch="0")
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
-        self.timing("Floor: bare INSERT … SELECT, no indexes", rows, seconds)
+        self.timing("Bare INSERT … SELECT, table without any index", rows, seconds)
         return seconds
 
     def keyed_floor(self, month):
-        """The same bare INSERT … SELECT into a copy of the line table with its indexes, checks and deferred
-        foreign keys (five per line, each checked at commit): what the table costs whatever code fills it."""
+        """The floor: the same bare INSERT … SELECT into a copy of the line table with its primary key and checks,
+        what writing these rows costs whatever code fills the table."""
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {KEYED_TABLE}")
             cursor.execute(f"CREATE TABLE {KEYED_TABLE} (LIKE {LINE} INCLUDING ALL)")
@@ -198,7 +205,7 @@ class Command(BaseCommand):
         seconds, rows = self._copy_lines(KEYED_TABLE, month, batch=f"(SELECT MIN(id) FROM {BATCH})")
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {KEYED_TABLE}")
-        self.timing("Floor with the line table's keys and checks", rows, seconds)
+        self.timing("Floor: bare INSERT … SELECT into the line table", rows, seconds)
         return seconds
 
     def _copy_lines(self, table, month, batch):
@@ -206,13 +213,13 @@ class Command(BaseCommand):
         rows = sql.run(
             f"""
             INSERT INTO {table} (id, batch_id, entitlement_id, month, region_id, household_id, payee_id, programme,
-                                 household_size, covered_members, amount, adjustment, total, account, status,
-                                 failure_reason, attempts)
-            SELECT e.id, {batch}, e.id, %s, e.region_id, e.household_id, e.payee_id, e.programme, e.basis_members,
+                                 covered_members, amount, adjustment, total, account, status, failure_reason,
+                                 attempts)
+            SELECT %s + e.id, {batch}, e.id, %s, e.region_id, e.household_id, e.payee_id, e.programme,
                    e.covered_count, e.amount, 0, e.amount, e.account, 'pending', '', 1
             FROM {ENTITLEMENT} e WHERE e.status = 'active'
             """,
-            [month],
+            [month_prefix(month), month],
         )
         return time.perf_counter() - begun, rows
 
