@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
-from .models import ACTIVE_STATES, Job, JobState
+from .models import ACTIVE_STATES, Job, JobState, User
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def job_start(*, kind, key, region, task, params=None, actor=None):
                         key=key,
                         region=region,
                         params=params or {},
-                        created_by=actor if getattr(actor, "pk", None) and hasattr(actor, "role") else None,
+                        created_by=actor if isinstance(actor, User) else None,  # partners and schedules have no account
                     )
             except IntegrityError:  # started by someone else a moment ago
                 raise _running_refusal(Job.objects.get(key=key, state__in=ACTIVE_STATES)) from None

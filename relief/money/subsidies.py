@@ -11,9 +11,11 @@ decision's region. One row per (entitlement, decision).
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civic import access
 from civic.jobs import JobWork
 from civic.models import LEVEL_DIGITS
 from relief.models import AdjustmentKind, CpiReading, OneOffSubsidy, PolicyState, ReliefPolicy
@@ -55,9 +57,14 @@ class PriceSubsidyWork(JobWork):
     """params: {"reading": id}."""
 
     def _triggered(self, reading):
-        """(policy, per-person amount) for every published policy whose thresholds this reading meets."""
+        """(policy, per-person amount) for every published policy governing entitlements in the reading's region
+        (set there, above it or inside it) whose thresholds this reading meets."""
+        prefix = reading.region.code[: LEVEL_DIGITS[reading.region.level]]
         found = []
-        for policy in ReliefPolicy.objects.filter(state=PolicyState.PUBLISHED):
+        policies = ReliefPolicy.objects.filter(state=PolicyState.PUBLISHED).filter(
+            Q(region__code__startswith=prefix) | Q(region__code__in=access.ancestor_codes(prefix))
+        )
+        for policy in policies:
             amount = price_per_person(policy, reading)
             if amount is not None and amount > 0 and policy.price_programmes:
                 found.append((policy, amount))
