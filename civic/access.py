@@ -31,6 +31,11 @@ CAPABILITIES = {
     "money.bank": _("Read payment rosters and return the bank's result for each payment"),
     "money.cpi": _("Post monthly consumer price index readings"),
     "audit.view": _("Read every record and its history in your area, without changing anything"),
+    "eldercare.view": _("Follow meal halls, meals, settlements and elderly visits in your area"),
+    "eldercare.record": _("Enrol elderly for meals, record meals and register and visit special-hardship elderly"),
+    "eldercare.manage": _("Set up meal halls and meal-subsidy policies"),
+    "eldercare.settle": _("Approve meal-hall settlements for your street"),
+    "meals.checkin": _("Check elderly in for meals at a hall's terminal"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
     "meals.operate": _("Record meals served in your meal hall and read its settlements"),
@@ -47,6 +52,8 @@ ROLE_CAPABILITIES = {
         "relief.apply",
         "relief.quote",
         "relief.view",
+        "eldercare.view",
+        "eldercare.record",
     },
     Role.STREET_REVIEWER: {
         "regions.view",
@@ -57,6 +64,9 @@ ROLE_CAPABILITIES = {
         "relief.quote",
         "relief.review",
         "relief.view",
+        "eldercare.view",
+        "eldercare.record",
+        "eldercare.settle",
     },
     Role.DISTRICT_APPROVER: {
         "regions.view",
@@ -67,6 +77,8 @@ ROLE_CAPABILITIES = {
         "relief.view",
         "money.manage",
         "dashboard.view",
+        "eldercare.view",
+        "eldercare.manage",
     },
     Role.CITY_MANAGER: {
         "regions.view",
@@ -78,6 +90,8 @@ ROLE_CAPABILITIES = {
         "money.subsidy",
         "dashboard.view",
         "admin.use",
+        "eldercare.view",
+        "eldercare.manage",
     },
     Role.AUDITOR: {
         "regions.view",
@@ -86,6 +100,7 @@ ROLE_CAPABILITIES = {
         "relief.view",
         "audit.view",
         "dashboard.view",
+        "eldercare.view",
     },
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct"},
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "dashboard.view"},
@@ -106,6 +121,8 @@ SCOPE_CAPABILITIES = {
     "relief:policy": {"relief.policy", "relief.quote"},
     "relief:bank": {"money.bank"},
     "relief:cpi": {"money.cpi"},
+    "eldercare:meals": {"meals.checkin"},
+    "eldercare:read": {"eldercare.view"},
 }
 
 

@@ -38,6 +38,14 @@ app.conf.beat_schedule = {
         "task": "relief.tasks.generate_monthly_batches",
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
+    "eldercare-settle-ended-periods": {
+        "task": "eldercare.tasks.settle_ended_periods",
+        "schedule": crontab(minute=50, hour=1, day_of_month=1),
+    },
+    "eldercare-flag-overdue-visits": {
+        "task": "eldercare.tasks.flag_overdue_visits",
+        "schedule": crontab(minute=40, hour=0),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

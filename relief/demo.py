@@ -102,6 +102,13 @@ def benefits_load():
                     )
                 )
         Entitlement.objects.bulk_create(made)
+        # Who each benefit covers: the household's members (特困: the one person).
+        through = Entitlement.members.through
+        through.objects.bulk_create(
+            through(entitlement_id=e.pk, resident_id=r)
+            for e in Entitlement.objects.filter(pk__in=[m.pk for m in made])
+            for r in Resident.objects.filter(household_id=e.household_id).values_list("pk", flat=True)
+        )
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     _paid_batch(last_month)
     return f"benefits: {len(made)} entitlements, the batch of {last_month:%Y-%m} paid"

@@ -125,3 +125,16 @@ def tekun_check_rate(principal, year=None):
     total = decided.count()
     checked = decided.filter(district_checked=True).count()
     return {"year": year, "decided": total, "checked": checked, "share": (checked / total) if total else None}
+
+
+def low_income(resident_ids):
+    """Of these residents, those covered by a live dibao, 特困 or edge benefit (other apps' notion of "low-income")."""
+    from .programmes import EXCLUSIVE
+
+    return set(
+        Entitlement.members.through.objects.filter(
+            resident_id__in=list(resident_ids),
+            entitlement__status__in=LIVE_ENTITLEMENTS,
+            entitlement__programme__in=list(EXCLUSIVE),
+        ).values_list("resident_id", flat=True)
+    )
