@@ -38,6 +38,9 @@ CAPABILITIES = {
     "meals.checkin": _("Check elderly in for meals at a hall's terminal"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
+    "child.protect": _("Handle child-protection cases and mandatory reports for your district"),
+    "child.report": _("Receive mandatory reports of harm to children (强制报告)"),
+    "child.aggregates": _("Read child-protection figures for your area, without case files"),
     "meals.operate": _("Record meals served in your meal hall and read its settlements"),
     "dashboard.view": _("Read dashboards and reports for your area"),
     "admin.use": _("Maintain regions, partner tokens and scheduled jobs in the administration site"),
@@ -54,6 +57,7 @@ ROLE_CAPABILITIES = {
         "relief.view",
         "eldercare.view",
         "eldercare.record",
+        "child.report",
     },
     Role.STREET_REVIEWER: {
         "regions.view",
@@ -67,6 +71,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.record",
         "eldercare.settle",
+        "child.report",
     },
     Role.DISTRICT_APPROVER: {
         "regions.view",
@@ -79,6 +84,7 @@ ROLE_CAPABILITIES = {
         "dashboard.view",
         "eldercare.view",
         "eldercare.manage",
+        "child.report",
     },
     Role.CITY_MANAGER: {
         "regions.view",
@@ -92,6 +98,7 @@ ROLE_CAPABILITIES = {
         "admin.use",
         "eldercare.view",
         "eldercare.manage",
+        "child.aggregates",
     },
     Role.AUDITOR: {
         "regions.view",
@@ -102,8 +109,9 @@ ROLE_CAPABILITIES = {
         "dashboard.view",
         "eldercare.view",
     },
-    Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct"},
-    Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "dashboard.view"},
+    Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct", "child.report"},
+    Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "child.report", "dashboard.view"},
+    Role.CHILD_PROTECTION: {"regions.view", "registry.view", "child.protect", "child.report", "dashboard.view"},
     Role.MEAL_OPERATOR: {"meals.operate"},
 }
 
@@ -123,6 +131,7 @@ SCOPE_CAPABILITIES = {
     "relief:cpi": {"money.cpi"},
     "eldercare:meals": {"meals.checkin"},
     "eldercare:read": {"eldercare.view"},
+    "childcare:report": {"child.report"},
 }
 
 

@@ -46,6 +46,10 @@ app.conf.beat_schedule = {
         "task": "eldercare.tasks.flag_overdue_visits",
         "schedule": crontab(minute=40, hour=0),
     },
+    "childcare-alert-overdue-reports": {
+        "task": "childcare.tasks.alert_overdue_reports",
+        "schedule": crontab(minute="*/10"),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

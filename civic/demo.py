@@ -47,6 +47,7 @@ ACCOUNTS = [
     ("auditor", "刘敏", Role.AUDITOR, "440400000000"),
     ("childdirector", "周小燕", Role.CHILD_DIRECTOR, "440402005002"),
     ("childsupervisor", "吴海波", Role.CHILD_SUPERVISOR, "440402005000"),
+    ("childprotection", "孙立新", Role.CHILD_PROTECTION, "440402000000"),
     ("mealhall", "郑美玲", Role.MEAL_OPERATOR, "440402005003"),
 ]
 

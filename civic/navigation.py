@@ -31,11 +31,14 @@ def items_for(user):
     if not _discovered:
         _discovered = True
         autodiscover_modules("navigation", register_to=None)
-    visible = [i for i in _items if i.capability is None or access.can(user, i.capability)]
-    return [
-        {"label": i.label, "url": reverse(i.url_name), "name": i.url_name}
-        for i in sorted(visible, key=lambda i: i.order)
-    ]
+    visible, seen = [], set()
+    for item in sorted(_items, key=lambda i: i.order):
+        # An entry registered for several capabilities shows once, whichever of them the user has.
+        if item.url_name in seen or not (item.capability is None or access.can(user, item.capability)):
+            continue
+        seen.add(item.url_name)
+        visible.append(item)
+    return [{"label": i.label, "url": reverse(i.url_name), "name": i.url_name} for i in visible]
 
 
 register(NavItem(_("Home"), "home", order=0))

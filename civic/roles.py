@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     CHILD_DIRECTOR = "child_director", _("Child director")
     CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
+    CHILD_PROTECTION = "child_protection", _("Child-protection officer")
     MEAL_OPERATOR = "meal_operator", _("Meal-hall operator")
 
 
@@ -24,5 +25,6 @@ ROLE_LEVEL = {
     Role.AUDITOR: None,  # any level
     Role.CHILD_DIRECTOR: "community",
     Role.CHILD_SUPERVISOR: "street",
+    Role.CHILD_PROTECTION: "district",
     Role.MEAL_OPERATOR: "community",
 }

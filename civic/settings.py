@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "ReliefExpenseKindEnum": "relief.programmes.ExpenseKind",
         "ReliefDocumentKindEnum": "relief.programmes.DocumentKind",
         "ReliefTopUpKindEnum": "relief.programmes.TopUpKind",
+        "ReliefProgrammeEnum": "relief.programmes.Programme",
+        "ReliefAppliedProgrammeEnum": "relief.programmes.APPLIED_CHOICES",
     },
 }
 

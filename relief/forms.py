@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from civic.models import User
 from relief.models import Opinion
 from relief.models.applications import Resolution
-from relief.programmes import AssetKind, CareForm, ExpenseKind, IncomeKind, Programme
+from relief.programmes import APPLIED_CHOICES, AssetKind, CareForm, ExpenseKind, IncomeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -31,7 +31,7 @@ class HouseholdLookupForm(forms.Form):
 
 
 class FilingForm(forms.Form):
-    programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
+    programme = forms.ChoiceField(label=_("Programme"), choices=APPLIED_CHOICES)
     public_notice = forms.TypedChoiceField(
         label=_("Public notice"),
         choices=[("", _("As the programme requires")), ("0", _("No public notice for this case"))],

@@ -12,6 +12,13 @@ class Programme(models.TextChoices):
     RIGID = "rigid", _("Rigid-expenditure hardship family (刚性支出困难)")
     TEMP_EMERGENCY = "temp_emergency", _("Temporary aid, emergency (急难型)")
     TEMP_EXPENDITURE = "temp_expenditure", _("Temporary aid, expenditure (支出型)")
+    # Granted by child protection (childcare), paid through the same monthly batches.
+    CHILD_ALLOWANCE = "child_allowance", _("Basic living allowance for children (孤儿、事实无人抚养儿童)")
+
+
+# The programmes families apply for through relief's own procedure.
+APPLIED = tuple(p for p in Programme if p != Programme.CHILD_ALLOWANCE)
+APPLIED_CHOICES = [(p.value, p.label) for p in APPLIED]
 
 
 # One person may be on at most one of these at a time.

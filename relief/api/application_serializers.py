@@ -25,7 +25,14 @@ from relief.models import (
     Opinion,
 )
 from relief.models.applications import OPEN_STATUSES, Asset, IncomeItem, Resolution, RigidExpense
-from relief.programmes import REQUIRED_DOCUMENTS, AssetKind, DocumentKind, ExpenseKind, IncomeKind, Programme
+from relief.programmes import (
+    APPLIED_CHOICES,
+    REQUIRED_DOCUMENTS,
+    AssetKind,
+    DocumentKind,
+    ExpenseKind,
+    IncomeKind,
+)
 from relief.services.applications import ALLOWED_UPLOADS
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -82,7 +89,7 @@ class ReliefApplicationCreateInputSerializer(serializers.Serializer):
     household = CityHouseholdField(
         queryset=Household.objects.none(), help_text=gettext_lazy("Id of a household anywhere in your city.")
     )
-    programme = serializers.ChoiceField(choices=Programme.choices)
+    programme = serializers.ChoiceField(choices=APPLIED_CHOICES)
     incomes = ReliefIncomeInputSerializer(many=True, required=False, default=list)
     assets = ReliefAssetInputSerializer(many=True, required=False, default=list)
     expenses = ReliefExpenseInputSerializer(many=True, required=False, default=list)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from relief.models.policy import Area
-from relief.programmes import CareForm, IncomeKind, Programme
+from relief.programmes import APPLIED_CHOICES, CareForm, IncomeKind, Programme
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -25,7 +25,7 @@ class QuoteMemberSerializer(serializers.Serializer):
 
 
 class QuoteInputSerializer(serializers.Serializer):
-    programme = serializers.ChoiceField(choices=Programme.choices)
+    programme = serializers.ChoiceField(choices=APPLIED_CHOICES)
     region = serializers.RegexField(r"^\d{12}$", help_text=_("12-digit code of the household's community."))
     area = serializers.ChoiceField(
         choices=Area.choices, required=False, help_text=_("Defaults to the community's urban or rural setting.")

@@ -22,7 +22,7 @@ from relief.models import AdjustmentKind, Batch, BatchState, EntitlementStatus, 
 from relief.models.money import LINE_MONTH_FACTOR, month_prefix
 
 from . import sql
-from .sql import ADJUSTMENT, BATCH, ENTITLEMENT, LINE, MONTHLY_CASH
+from .sql import ADJUSTMENT, BATCH, ENTITLEMENT, LINE, PAID_MONTHLY
 
 
 def month_bounds(month):
@@ -34,7 +34,7 @@ def month_bounds(month):
 def _payable(region):
     """WHERE clause over alias e: the entitlements a batch pays, in `region`'s subtree."""
     return (
-        f"e.status = '{EntitlementStatus.ACTIVE.value}' AND e.programme IN {sql.in_list(MONTHLY_CASH)} "
+        f"e.status = '{EntitlementStatus.ACTIVE.value}' AND e.programme IN {sql.in_list(PAID_MONTHLY)} "
         "AND e.starts_on <= %s AND (e.ends_on IS NULL OR e.ends_on >= %s) AND e.region_id LIKE %s"
     ), lambda start, end: [end, start, region.code[: LEVEL_DIGITS[region.level]] + "%"]
 

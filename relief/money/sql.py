@@ -11,6 +11,8 @@ from relief.programmes import Programme, Rounding
 
 # Benefits paid in cash every month: the ones a standard recomputes and a batch pays.
 MONTHLY_CASH = (Programme.DIBAO, Programme.TEKUN)
+# Everything a monthly batch pays: relief's cash benefits and the children's allowances granted by child protection.
+PAID_MONTHLY = (*MONTHLY_CASH, Programme.CHILD_ALLOWANCE)
 
 ENTITLEMENT = Entitlement._meta.db_table
 HOUSEHOLD = Household._meta.db_table

@@ -23,6 +23,7 @@ from relief.models import (
 from relief.models.applications import OPEN_STATUSES
 from relief.models.policy import Area
 from relief.programmes import (
+    APPLIED,
     EXCLUSIVE,
     REQUIRED_DOCUMENTS,
     CareForm,
@@ -67,6 +68,9 @@ def application_file(
     `account`: where a granted benefit is paid (digits, 10 to 30), usually the head's social-security card."""
     if not access.can(actor, "relief.apply"):
         raise forbidden()
+    if programme not in APPLIED:
+        message = _("Choose a relief programme; children's allowances are claimed through child protection.")
+        raise ApplicationError(message, fields={"programme": [message]})
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
     for resident, _kind, amount in incomes:
         if resident.pk not in members:
