@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic import access, workdays
+from civic import access, effective, workdays
 from civic.errors import ApplicationError
 from relief.models import Entitlement, EntitlementStatus
 from relief.programmes import Programme
 from relief.rules import yuan
-from relief.selectors import LIVE_ENTITLEMENTS, ancestor_codes
+from relief.selectors import LIVE_ENTITLEMENTS
 
 from . import rules
 from .models import AllowanceClaim, AllowanceKind, AllowanceStandard, ClaimState
@@ -30,13 +30,7 @@ ZERO = Decimal("0.00")
 
 def standard_in_force(region_code, on):
     """The most specific region's latest standard started by `on` (a district's own before the city's)."""
-    codes = ancestor_codes(region_code)
-    best = None
-    for standard in AllowanceStandard.objects.filter(region_id__in=codes, effective_from__lte=on):
-        rank = (codes.index(standard.region_id), -standard.effective_from.toordinal())
-        if best is None or rank < best[0]:
-            best = (rank, standard)
-    return best[1] if best else None
+    return effective.in_force(AllowanceStandard.objects.all(), region_code, on)
 
 
 def quote(profile, kind, on=None):

@@ -5,23 +5,16 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from civic import access
+from civic import access, effective
 from civic.api.authentication import PartnerPrincipal
 from civic.roles import Role
-from relief.selectors import ancestor_codes
 
 from .models import CaredElder, Meal, MealHall, MealPolicy, Settlement, Visit
 
 
 def meal_policy_in_force(region_code, on):
     """The most specific region's latest meal policy started by `on` (a district's own before the city's)."""
-    codes = ancestor_codes(region_code)
-    best = None
-    for policy in MealPolicy.objects.filter(region_id__in=codes, effective_from__lte=on).prefetch_related("tiers"):
-        rank = (codes.index(policy.region_id), -policy.effective_from.toordinal())
-        if best is None or rank < best[0]:
-            best = (rank, policy)
-    return best[1] if best else None
+    return effective.in_force(MealPolicy.objects.prefetch_related("tiers"), region_code, on)
 
 
 def halls_for(principal):
