@@ -36,6 +36,8 @@ CAPABILITIES = {
     "eldercare.manage": _("Set up meal halls and meal-subsidy policies"),
     "eldercare.settle": _("Approve meal-hall settlements for your street"),
     "meals.checkin": _("Check elderly in for meals at a hall's terminal"),
+    "charity.view": _("Follow social organisations, their funds and help given in your area"),
+    "charity.manage": _("Register social organisations and keep their funds' ledgers"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
     "child.protect": _("Handle child-protection cases and mandatory reports for your district"),
@@ -58,6 +60,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.record",
         "child.report",
+        "charity.view",
     },
     Role.STREET_REVIEWER: {
         "regions.view",
@@ -72,6 +75,7 @@ ROLE_CAPABILITIES = {
         "eldercare.record",
         "eldercare.settle",
         "child.report",
+        "charity.view",
     },
     Role.DISTRICT_APPROVER: {
         "regions.view",
@@ -85,6 +89,8 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.manage",
         "child.report",
+        "charity.view",
+        "charity.manage",
     },
     Role.CITY_MANAGER: {
         "regions.view",
@@ -99,6 +105,8 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.manage",
         "child.aggregates",
+        "charity.view",
+        "charity.manage",
     },
     Role.AUDITOR: {
         "regions.view",
@@ -108,6 +116,7 @@ ROLE_CAPABILITIES = {
         "audit.view",
         "dashboard.view",
         "eldercare.view",
+        "charity.view",
     },
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct", "child.report"},
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "child.report", "dashboard.view"},
