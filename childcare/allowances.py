@@ -7,7 +7,7 @@ scattered standard); a child already on dibao or 特困 gets only the difference
 already pays for them. Confirmation grants a relief entitlement (programme child_allowance), paid from next month
 to the guardian's or carer's account by the monthly batches."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civic import access, effective, workdays
 from civic.errors import ApplicationError
+from civic.months import first_of_next_month
 from relief.models import Entitlement, EntitlementStatus
 from relief.programmes import Programme
 from relief.rules import yuan
@@ -150,10 +151,6 @@ def _refuse(claim, actor, reasons, now, verified=False):
     return AllowanceClaim.objects.get(pk=claim.pk)
 
 
-def _first_of_next_month(day):
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
 @transaction.atomic
 def claim_confirm(*, actor, claim, approve, reasons=""):
     """The district's confirmation: grants the allowance as an entitlement paid from next month."""
@@ -173,7 +170,7 @@ def claim_confirm(*, actor, claim, approve, reasons=""):
         region_id=child.region_id,
         programme=Programme.CHILD_ALLOWANCE,
         amount=amount,
-        starts_on=_first_of_next_month(today),
+        starts_on=first_of_next_month(today),
         review_due=date(today.year + 1, today.month, 1),
         status=EntitlementStatus.ACTIVE,
         covered_count=1,

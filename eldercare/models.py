@@ -10,10 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import ApiToken, Region, Resident
-
-
-def money(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **kwargs)
+from relief.models.policy import money
 
 
 class MealType(models.TextChoices):

@@ -1,12 +1,11 @@
 """Reads of the elder-care app, scoped to the principal's region (operators: their own halls)."""
 
-from datetime import date, timedelta
-
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from civic import access, effective
 from civic.api.authentication import PartnerPrincipal
+from civic.months import month_bounds
 from civic.roles import Role
 
 from .models import CaredElder, Meal, MealHall, MealPolicy, Settlement, Visit
@@ -53,11 +52,6 @@ def elders_for(principal):
 def overdue_visits(principal, today=None):
     today = today or timezone.localdate()
     return elders_for(principal).filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")
-
-
-def month_bounds(month):
-    start = date(month.year, month.month, 1)
-    return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def visit_coverage(principal, month):

@@ -242,10 +242,15 @@ def settlement_start(*, actor, hall, day):
     settlement, _created = Settlement.objects.get_or_create(hall=hall, period_start=start, defaults={"period_end": end})
     if settlement.state != SettlementState.DRAFT:
         raise ApplicationError(_("This settlement is approved already."), code="wrong_state", status=409)
+    return settlement, _settle(settlement, hall, actor)
+
+
+def _settle(settlement, hall, actor=None):
+    """Start (or resume) the job that computes this statement; 409 job_running while it runs."""
     from . import tasks
 
     with transaction.atomic():
-        job = jobs.job_start(
+        return jobs.job_start(
             kind="eldercare.settle",
             key=f"eldercare.settle:{settlement.pk}",
             region=hall.region,
@@ -253,7 +258,6 @@ def settlement_start(*, actor, hall, day):
             params={"settlement": settlement.pk},
             actor=actor,
         )
-    return settlement, job
 
 
 def settlements_due(today=None):
@@ -272,17 +276,8 @@ def settlements_due(today=None):
         )
         if settlement.state != SettlementState.DRAFT:
             continue
-        from . import tasks
-
         try:
-            with transaction.atomic():
-                jobs.job_start(
-                    kind="eldercare.settle",
-                    key=f"eldercare.settle:{settlement.pk}",
-                    region=hall.region,
-                    task=tasks.settle,
-                    params={"settlement": settlement.pk},
-                )
+            _settle(settlement, hall)
             started += 1
         except ApplicationError:
             continue  # running already

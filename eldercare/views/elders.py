@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civic import access, idnumbers
 from civic import selectors as registry
 from civic.errors import ApplicationError
+from civic.months import add_months
 from eldercare import forms, selectors, services
 from eldercare.models import ElderCategory
 
@@ -191,11 +192,6 @@ def percent(rate):
     return None if rate is None else f"{rate * 100:.1f}"
 
 
-def _shift(month, months):
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 @login_required
 @never_cache
 @require_GET
@@ -216,8 +212,8 @@ def visit_coverage(request):
     for row in rows:
         row["not_visited"] = row["elders"] - row["visited"]
         row["percent"] = percent(row["rate"])
-    previous_month = _shift(month, -1)
-    next_month = _shift(month, 1)
+    previous_month = add_months(month, -1)
+    next_month = add_months(month, 1)
     return render(
         request,
         "eldercare/visit_coverage.html",

@@ -2,8 +2,6 @@
 its menu, what the elderly pay there, a day's meals, the form that records a meal and its settlements. Thin:
 eldercare.selectors reads, eldercare.services decides."""
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET
 from civic import access
 from civic.errors import ApplicationError
 from civic.models import Job
+from civic.months import add_months
 from eldercare import forms, selectors, services
 from eldercare.models import Meal, MealType, Tier
 
@@ -135,7 +134,7 @@ def hall_settlements(user, hall):
 
 
 def last_month(today):
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return add_months(today.replace(day=1), -1)
 
 
 def hall_context(request, hall, *, meal_form=None, refusal=None, settle_form=None):

@@ -11,24 +11,19 @@ adjustments it pays.
 A recovery larger than the month's amount pays nothing this month and carries the rest into the next batch.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.jobs import JobWork
 from civic.models import LEVEL_DIGITS, Region
+from civic.months import month_bounds
 from relief.models import AdjustmentKind, Batch, BatchState, EntitlementStatus, LineStatus
 from relief.models.money import LINE_MONTH_FACTOR, month_prefix
 
 from . import sql
 from .sql import ADJUSTMENT, BATCH, ENTITLEMENT, LINE, PAID_MONTHLY
-
-
-def month_bounds(month):
-    start = date(month.year, month.month, 1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return start, following - timedelta(days=1)
 
 
 def _payable(region):

@@ -8,13 +8,12 @@ amount since the policy's start: every batch line of those months, whatever beca
 the old amount, so the difference is owed on each.
 """
 
-from datetime import date, timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.jobs import JobWork
 from civic.models import LEVEL_DIGITS
+from civic.months import first_of_next_month, months_between
 from relief.models import AdjustmentKind, PolicyState, ReliefPolicy
 from relief.models.money import month_prefix
 from relief.rules import yuan
@@ -62,19 +61,10 @@ def _as_of(policy):
     return max(policy.effective_from, timezone.localdate())
 
 
-def _first_of_month(day):
-    return date(day.year, day.month, 1)
-
-
 def months_paid_since(since):
     """SQL over alias e: the numbers of e's lines from `since` to next month (the latest a batch may pay), so the
     lines already paid are found by primary key, one lookup a month."""
-    today = timezone.localdate()
-    last = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    month, prefixes = _first_of_month(since), []
-    while month <= last:
-        prefixes.append(month_prefix(month))
-        month = (month + timedelta(days=32)).replace(day=1)
+    prefixes = [month_prefix(m) for m in months_between(since, first_of_next_month(timezone.localdate()))]
     if not prefixes:
         return "1 = 0"  # starts after any month a batch may pay: nothing paid yet
     return f"l.id IN ({', '.join(f'{prefix} + e.id' for prefix in prefixes)})"

@@ -6,9 +6,7 @@ Each step: the guard (capability and region: street reviewers review, suspend, r
 the district ends), a compare-and-set update so that of two people acting at once exactly one wins, and an
 EntitlementEvent carrying the reason told to the family, all in one transaction."""
 
-import calendar
 import logging
-from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civic import access, audit
 from civic.errors import ApplicationError
+from civic.months import add_months, first_of_next_month, month_end
 from relief.models import (
     Entitlement,
     EntitlementAction,
@@ -43,21 +42,6 @@ def _today():
 
 
 # --------------------------------------------------------------------------------------------- dates
-
-
-def add_months(day, months):
-    """The same day `months` later, clamped to the end of a shorter month (30 November + 3 → 28/29 February)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def month_end(day):
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def first_of_next_month(day):
-    return month_end(day) + timedelta(days=1)
 
 
 def next_review_due(review_class, today=None):

@@ -2,8 +2,6 @@
 due and the warning list of gradual exits ending. Thin: forms check shapes, relief.services.entitlements the
 rules."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from civic import access
 from civic.errors import ApplicationError
+from civic.months import add_months, months_between
 from relief import selectors
 from relief.entitlement_forms import AccountForm, GradualExitForm, ReasonForm, ReviewForm
 from relief.models import BatchLine, EntitlementStatus, ReviewOutcome
@@ -85,11 +84,8 @@ def _get(request, pk):
 
 def last_months(count, today=None):
     """The first days of this month and the count − 1 before it."""
-    month, months = (today or timezone.localdate()).replace(day=1), []
-    for _month in range(count):
-        months.append(month)
-        month = (month - timedelta(days=1)).replace(day=1)
-    return months
+    this_month = (today or timezone.localdate()).replace(day=1)
+    return months_between(add_months(this_month, 1 - count), this_month)
 
 
 def _detail(request, entitlement, *, bound=None, status=200):

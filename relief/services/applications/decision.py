@@ -1,6 +1,5 @@
 """The district's decision, the amount it rests on, and emergency aid paid first by the street."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from civic import access, workdays
 from civic.errors import ApplicationError
 from civic.models import Resident
+from civic.months import first_of_next_month
 from relief import quoting, rules
 from relief.models import (
     Entitlement,
@@ -29,10 +29,6 @@ from relief.services import entitlements
 from .filing import refuse_overlap
 from .guards import local_today, move_status, require
 from .investigation import notice_close
-
-
-def _first_of_next_month(day):
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _household_facts(application, on):
@@ -141,7 +137,7 @@ def decide(*, actor, application, approve, reasons="", checked_in_person=False):
     )
     if application.programme in TEMPORARY:
         return application  # a one-off payment, no monthly entitlement
-    start = _first_of_next_month(timezone.localdate(now))
+    start = first_of_next_month(timezone.localdate(now))
     review_class = _review_class(application, start)
     members = list(Resident.objects.filter(household=application.household_id))
     basis = quote.basis or rules.Basis(fixed=quote.amount)
