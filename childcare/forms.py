@@ -23,19 +23,6 @@ from .models import (
 )
 
 
-def add_service_errors(form, exc, aliases=None):
-    """An ApplicationError's messages next to the form's fields (renamed through `aliases`), the rest above it."""
-    aliases = aliases or {}
-    placed = False
-    for field, errors in exc.fields.items():
-        name = aliases.get(field, field)
-        for error in errors or [exc.message]:
-            form.add_error(name if name in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
 def community_choices(communities):
     return [("", "—")] + [(c.code, f"{c.parent.name if c.parent else ''} {c.name}".strip()) for c in communities]
 

@@ -37,7 +37,8 @@ CAPABILITIES = {
     "eldercare.settle": _("Approve meal-hall settlements for your street"),
     "meals.checkin": _("Check elderly in for meals at a hall's terminal"),
     "charity.view": _("Follow social organisations, their funds and help given in your area"),
-    "charity.manage": _("Register social organisations and keep their funds' ledgers"),
+    "charity.manage": _("Register social organisations, keep their funds' ledgers and record the help they give"),
+    "charity.refer": _("Refer families that relief cannot cover to charity (慈善帮扶)"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
     "child.protect": _("Handle child-protection cases and mandatory reports for your district"),
@@ -61,6 +62,7 @@ ROLE_CAPABILITIES = {
         "eldercare.record",
         "child.report",
         "charity.view",
+        "charity.refer",
     },
     Role.STREET_REVIEWER: {
         "regions.view",
@@ -76,6 +78,7 @@ ROLE_CAPABILITIES = {
         "eldercare.settle",
         "child.report",
         "charity.view",
+        "charity.refer",
     },
     Role.DISTRICT_APPROVER: {
         "regions.view",
@@ -90,6 +93,7 @@ ROLE_CAPABILITIES = {
         "eldercare.manage",
         "child.report",
         "charity.view",
+        "charity.refer",
         "charity.manage",
     },
     Role.CITY_MANAGER: {
@@ -122,6 +126,7 @@ ROLE_CAPABILITIES = {
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "child.report", "dashboard.view"},
     Role.CHILD_PROTECTION: {"regions.view", "registry.view", "child.protect", "child.report", "dashboard.view"},
     Role.MEAL_OPERATOR: {"meals.operate"},
+    Role.CHARITY_OFFICER: {"regions.view", "registry.view", "charity.view", "charity.manage", "dashboard.view"},
 }
 
 
@@ -141,6 +146,7 @@ SCOPE_CAPABILITIES = {
     "eldercare:meals": {"meals.checkin"},
     "eldercare:read": {"eldercare.view"},
     "childcare:report": {"child.report"},
+    "charity:read": {"charity.view"},
 }
 
 

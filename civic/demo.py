@@ -49,6 +49,7 @@ ACCOUNTS = [
     ("childsupervisor", "吴海波", Role.CHILD_SUPERVISOR, "440402005000"),
     ("childprotection", "孙立新", Role.CHILD_PROTECTION, "440402000000"),
     ("mealhall", "郑美玲", Role.MEAL_OPERATOR, "440402005003"),
+    ("charity", "赵慧敏", Role.CHARITY_OFFICER, "440402000000"),
 ]
 
 

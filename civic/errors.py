@@ -8,3 +8,16 @@ class ApplicationError(Exception):
         self.code = code
         self.fields = fields or {}
         self.status = status
+
+
+def add_service_errors(form, exc, aliases=None):
+    """An ApplicationError's messages next to the form's fields (renamed through `aliases`), the rest above it."""
+    aliases = aliases or {}
+    placed = False
+    for field, errors in exc.fields.items():
+        name = aliases.get(field, field)
+        for error in errors or [exc.message]:
+            form.add_error(name if name in form.fields else None, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
     CHILD_PROTECTION = "child_protection", _("Child-protection officer")
     MEAL_OPERATOR = "meal_operator", _("Meal-hall operator")
+    CHARITY_OFFICER = "charity_officer", _("Charity officer")
 
 
 # The region level each role works at; create_staff and the admin refuse a mismatch.
@@ -27,4 +28,5 @@ ROLE_LEVEL = {
     Role.CHILD_SUPERVISOR: "street",
     Role.CHILD_PROTECTION: "district",
     Role.MEAL_OPERATOR: "community",
+    Role.CHARITY_OFFICER: None,  # the district's, or the city charity federation's
 }

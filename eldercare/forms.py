@@ -13,19 +13,6 @@ from relief.money_forms import MonthField
 from .models import ElderCategory, MealType, Risk
 
 
-def add_service_errors(form, exc, aliases=None):
-    """An ApplicationError's messages next to the form's fields (renamed through `aliases`), the rest above it."""
-    aliases = aliases or {}
-    placed = False
-    for field, errors in exc.fields.items():
-        name = aliases.get(field, field)
-        for error in errors or [exc.message]:
-            form.add_error(name if name in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
 def meal_type_by_clock(moment=None):
     """The meal a hall is most likely serving at this time of day."""
     hour = timezone.localtime(moment).hour

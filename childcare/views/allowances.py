@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from childcare import allowances, forms
 from childcare.models import AllowanceClaim, AllowanceKind, ClaimState
 from civic import access
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 from relief import selectors as relief_selectors
 from relief.models import Entitlement
 from relief.programmes import Programme
@@ -116,7 +116,7 @@ def _refused(request, profile, exc, name, form):
     if exc.code == "forbidden":
         raise PermissionDenied
     if exc.fields:
-        forms.add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return profiles.render_profile(request, profile, bound={name: form}, status=400)
     return profiles.render_profile(request, profile, refusal=exc.message, status=exc.status)
 

@@ -17,7 +17,7 @@ from childcare import forms, rules, services
 from childcare.models import ChildCategory, ChildProfile
 from civic import idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 
 from . import CASE_CAPABILITIES, allowances, require_any, visits
 from .reports import is_late
@@ -77,7 +77,7 @@ def profile_register(request):
                         raise PermissionDenied from None
                     if exc.status == 404:
                         raise Http404 from None
-                    forms.add_service_errors(form, exc, {"resident": "id_number"})
+                    add_service_errors(form, exc, {"resident": "id_number"})
                     status = 400
                 else:
                     messages.success(

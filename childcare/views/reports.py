@@ -18,7 +18,7 @@ from childcare import forms, rules, selectors, services
 from childcare.models import OPEN_STATES, ChildProfile, MandatoryReport, ReportState
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 
 from . import CASE_CAPABILITIES, FIGURE_CAPABILITIES, can_any, require_any
 
@@ -108,7 +108,7 @@ def report_new(request):
             except ApplicationError as exc:
                 if exc.status == 403:
                     raise PermissionDenied from None
-                forms.add_service_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 400
             else:
                 received = [report.pk, *request.session.get(RECEIVED_KEY, [])][:RECEIVED_KEPT]
@@ -236,7 +236,7 @@ def report_step(request, pk):
         report.refresh_from_db()
         if exc.code == "wrong_state":
             return render_case(request, report, refusal=exc.message, status=409)
-        forms.add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return render_case(request, report, step_form=form, status=400)
     messages.success(request, _("Recorded: the report is now “%(state)s”.") % {"state": report.get_state_display()})
     return redirect("childcare:report-detail", pk=report.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childcare import forms, selectors, services
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 
 from . import CASE_CAPABILITIES, profiles, require_any
 
@@ -54,7 +54,7 @@ def visit_record(request, pk):
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404 from None
-        forms.add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return profiles.render_profile(request, profile, bound={"visit": form}, status=400)
     profile.refresh_from_db(fields=["next_visit_due"])
     messages.success(

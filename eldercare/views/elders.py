@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 from civic.months import add_months
 from eldercare import forms, selectors, services
 from eldercare.models import ElderCategory
@@ -104,7 +104,7 @@ def elder_register(request):
                 except ApplicationError as exc:
                     if exc.status == 404:
                         raise Http404 from None
-                    forms.add_service_errors(form, exc, {"resident": "id_number"})
+                    add_service_errors(form, exc, {"resident": "id_number"})
                     status = exc.status if exc.status in (403, 409) else 400
                 else:
                     messages.success(
@@ -178,7 +178,7 @@ def visit_record(request, pk):
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404 from None
-        forms.add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return _detail(request, elder, visit_form=form, status=exc.status if exc.status in (403, 409) else 400)
     elder.refresh_from_db()
     messages.success(

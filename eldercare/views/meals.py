@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 from eldercare import forms, services
 from eldercare.models import Enrolment, MealType, Tier
 
@@ -55,7 +55,7 @@ def meal_record(request, pk):
         if exc.status == 403:
             raise PermissionDenied from None
         if set(exc.fields) & set(MEAL_FIELDS):
-            forms.add_service_errors(form, exc, MEAL_FIELDS)
+            add_service_errors(form, exc, MEAL_FIELDS)
             refusal = None
         else:
             refusal = {"code": exc.code, "message": exc.message}
@@ -132,7 +132,7 @@ def enrol(request):
             except ApplicationError as exc:
                 if exc.status == 404:
                     raise Http404 from None
-                forms.add_service_errors(form, exc, {"resident": None})
+                add_service_errors(form, exc, {"resident": None})
                 status = exc.status if exc.status in (403, 409) else 400
             else:
                 tier = services.tier_for(resident, today)

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from civic import access, idnumbers
-from civic.errors import ApplicationError
+from civic.errors import ApplicationError, add_service_errors
 from civic.models import JobState
 from eldercare import forms, selectors, services
 from eldercare.models import MealType, SettlementState, Tier
@@ -63,7 +63,7 @@ def settlement_start(request, pk):
             raise Http404 from None
         if exc.status == 403:
             raise PermissionDenied from None
-        forms.add_service_errors(form, exc, {"period": "month"})
+        add_service_errors(form, exc, {"period": "month"})
         return render_hall(request, hall, settle_form=form, status=exc.status if exc.status == 409 else 400)
     job.refresh_from_db()
     settlement.refresh_from_db()
