@@ -211,7 +211,10 @@ def report(principal, region=None, start=None, end=None):
     ):
         rows.append(
             {
-                "region": names.get(area),
+                # Records kept at the report region's own level (a district fund's donations) are a row of
+                # their own, after its child regions.
+                "region": names.get(area, region),
+                "own_level": area not in names or not children,
                 "category": category,
                 "category_label": labels.get(category, category),
                 **figures,

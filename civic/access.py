@@ -39,6 +39,9 @@ CAPABILITIES = {
     "charity.view": _("Follow social organisations, their funds and help given in your area"),
     "charity.manage": _("Register social organisations, keep their funds' ledgers and record the help they give"),
     "charity.refer": _("Refer families that relief cannot cover to charity (慈善帮扶)"),
+    "governance.view": _("Follow community councils, their topics, resolutions and execution rates"),
+    "governance.record": _("Record councils, topics, meetings, resolutions and micro-projects in your area"),
+    "governance.intake": _("Send topics to community councils from a hotline system"),
     "child.direct": _("Follow the children in your community and record visits"),
     "child.supervise": _("Supervise child directors and child cases in your street"),
     "child.protect": _("Handle child-protection cases and mandatory reports for your district"),
@@ -61,6 +64,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.record",
         "child.report",
+        "governance.view",
         "charity.view",
         "charity.refer",
     },
@@ -77,6 +81,8 @@ ROLE_CAPABILITIES = {
         "eldercare.record",
         "eldercare.settle",
         "child.report",
+        "governance.view",
+        "governance.record",
         "charity.view",
         "charity.refer",
     },
@@ -92,6 +98,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.manage",
         "child.report",
+        "governance.view",
         "charity.view",
         "charity.refer",
         "charity.manage",
@@ -109,6 +116,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "eldercare.manage",
         "child.aggregates",
+        "governance.view",
         "charity.view",
         "charity.manage",
     },
@@ -120,6 +128,7 @@ ROLE_CAPABILITIES = {
         "audit.view",
         "dashboard.view",
         "eldercare.view",
+        "governance.view",
         "charity.view",
     },
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct", "child.report"},
@@ -127,6 +136,7 @@ ROLE_CAPABILITIES = {
     Role.CHILD_PROTECTION: {"regions.view", "registry.view", "child.protect", "child.report", "dashboard.view"},
     Role.MEAL_OPERATOR: {"meals.operate"},
     Role.CHARITY_OFFICER: {"regions.view", "registry.view", "charity.view", "charity.manage", "dashboard.view"},
+    Role.COMMUNITY_SECRETARY: {"regions.view", "registry.view", "governance.view", "governance.record"},
 }
 
 
@@ -147,6 +157,8 @@ SCOPE_CAPABILITIES = {
     "eldercare:read": {"eldercare.view"},
     "childcare:report": {"child.report"},
     "charity:read": {"charity.view"},
+    "governance:read": {"governance.view"},
+    "governance:hotline": {"governance.intake"},
 }
 
 

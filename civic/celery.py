@@ -50,6 +50,10 @@ app.conf.beat_schedule = {
         "task": "childcare.tasks.alert_overdue_reports",
         "schedule": crontab(minute="*/10"),
     },
+    "governance-remind-overdue-resolutions": {
+        "task": "governance.tasks.remind_overdue_resolutions",
+        "schedule": crontab(minute=0, hour=8),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

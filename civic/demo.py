@@ -50,6 +50,7 @@ ACCOUNTS = [
     ("childprotection", "孙立新", Role.CHILD_PROTECTION, "440402000000"),
     ("mealhall", "郑美玲", Role.MEAL_OPERATOR, "440402005003"),
     ("charity", "赵慧敏", Role.CHARITY_OFFICER, "440402000000"),
+    ("secretary", "何淑仪", Role.COMMUNITY_SECRETARY, "440402005001"),
 ]
 
 

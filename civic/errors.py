@@ -1,5 +1,7 @@
 """The application error: services raise it, the API maps it to the one error shape, pages to form errors."""
 
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
     def __init__(self, message, *, code="invalid", fields=None, status=400):
@@ -21,3 +23,13 @@ def add_service_errors(form, exc, aliases=None):
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def invalid(errors):
+    """Field errors ({field: [message, …]}) as the one 400 error of services."""
+    return ApplicationError(gettext("Some fields are not valid."), code="invalid", fields=errors)
+
+
+def conflict(message, code):
+    """A step the record's state does not allow (409)."""
+    return ApplicationError(message, code=code, status=409)

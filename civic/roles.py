@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     CHILD_PROTECTION = "child_protection", _("Child-protection officer")
     MEAL_OPERATOR = "meal_operator", _("Meal-hall operator")
     CHARITY_OFFICER = "charity_officer", _("Charity officer")
+    COMMUNITY_SECRETARY = "community_secretary", _("Community council secretary")
 
 
 # The region level each role works at; create_staff and the admin refuse a mismatch.
@@ -29,4 +30,5 @@ ROLE_LEVEL = {
     Role.CHILD_PROTECTION: "district",
     Role.MEAL_OPERATOR: "community",
     Role.CHARITY_OFFICER: None,  # the district's, or the city charity federation's
+    Role.COMMUNITY_SECRETARY: "community",
 }

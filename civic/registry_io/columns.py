@@ -121,9 +121,10 @@ def _in_each_language(label):
     return names
 
 
-def header_lookup():
+def header_lookup(columns=COLUMNS):
+    """Normalised header text → column key: each column's key, aliases and label in every language."""
     lookup = {}
-    for column in COLUMNS:
+    for column in columns:
         for name in (column.key, *column.aliases, *_in_each_language(column.label)):
             lookup.setdefault(norm_text(name), column.key)
     return lookup

@@ -86,9 +86,13 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(content, extension):
+def read_table(content, extension, columns=COLUMNS):
+    """The file's data rows keyed by the columns found in its header row.
+
+    `columns` (Column-like: key, label, aliases, required) defaults to the household import's; another import
+    passes its own and gets the same reading, limits and messages."""
     dataset, numbers = read_dataset(content, extension)
-    lookup = header_lookup()
+    lookup = header_lookup(columns)
     index, ignored = {}, []
     for position, header in enumerate(dataset.headers or []):
         text = cell_text(header)
@@ -105,7 +109,7 @@ def read_table(content, extension):
         raise ImportFileError(
             _("Row 1 must be the header row with the column names; download the template to see them.")
         )
-    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in index]
+    missing = [str(c.label) for c in columns if c.required and c.key not in index]
     if missing:
         raise ImportFileError(
             _("These required columns are missing: %(columns)s. Download the template to see the header row.")
