@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civic.models import Household, Region, Resident
 
@@ -36,7 +37,7 @@ class Organisation(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("organisation", "registered"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("social organisation")
@@ -114,8 +115,8 @@ class PairingTarget(models.TextChoices):
 
 
 class PairingStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
+    ACTIVE = "active", pgettext_lazy("pairing status", "Active")
+    ENDED = "ended", pgettext_lazy("pairing status", "Ended")
 
 
 class Pairing(models.Model):
@@ -217,7 +218,7 @@ class ProjectCategory(models.TextChoices):
 
 class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("project status", "Running")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -313,7 +314,9 @@ class Referral(models.Model):
     amount_sought = models.DecimalField(
         _("amount sought (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    channel = models.CharField(_("referred to"), max_length=8, choices=ReferralChannel.choices)
+    channel = models.CharField(
+        pgettext_lazy("charity referral", "referred to"), max_length=8, choices=ReferralChannel.choices
+    )
     pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
     fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
@@ -326,7 +329,7 @@ class Referral(models.Model):
     helped_on = models.DateField(_("helped on"), null=True, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     referred_at = models.DateTimeField(_("referred"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("referral", "closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("charity referral")

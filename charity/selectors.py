@@ -62,7 +62,14 @@ def referrals_for(principal):
     return access.scope_queryset(
         principal,
         Referral.objects.select_related(
-            "household__head", "region", "pairing__organisation", "project", "fund__organisation", "referred_by"
+            "household__head",
+            "region",
+            "pairing__organisation",
+            "pairing__region",
+            "pairing__household",
+            "project__organisation",
+            "fund__organisation",
+            "referred_by",
         ),
     )
 

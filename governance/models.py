@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from civic.models import Region, Resident
+from civic.models import ApiToken, Region, Resident
 
 
 class CouncilLevel(models.TextChoices):
@@ -56,12 +57,12 @@ class MemberKind(models.TextChoices):
 class MemberRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
     SECRETARY = "secretary", _("Secretary")
-    MEMBER = "member", _("Member")
+    MEMBER = "member", pgettext_lazy("council", "Member")
 
 
 class CouncilMember(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     kind = models.CharField(_("represents"), max_length=12, choices=MemberKind.choices)
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     resident = models.ForeignKey(
@@ -121,7 +122,11 @@ class Topic(models.Model):
     received_on = models.DateField(_("received"))
     status = models.CharField(_("status"), max_length=12, choices=TopicStatus.choices, default=TopicStatus.PROPOSED)
     decline_reason = models.TextField(_("reason declined"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who filed it: a staff account, or the partner token of the hotline system that sent it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -206,7 +211,7 @@ class Resolution(models.Model):
         _("status"), max_length=16, choices=ResolutionStatus.choices, default=ResolutionStatus.IN_PROGRESS
     )
     # The day implementation closed (implemented, or given up with a reason): from then on it counts as due.
-    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("resolution", "closed"), null=True, blank=True)
     not_implemented_reason = models.TextField(_("why not implemented"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     published_on = models.DateField(_("outcome published"), null=True, blank=True)

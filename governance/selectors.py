@@ -65,6 +65,18 @@ def execution_rate(resolutions, as_of=None):
     return _with_rate(figures["implemented"], figures["due"])
 
 
+def execution_rates_by_council(councils, as_of=None):
+    """{council id: (implemented, due, rate or None)} for a page of councils, in one grouped query."""
+    as_of = as_of or timezone.localdate()
+    rows = (
+        Resolution.objects.filter(council__in=councils)
+        .order_by()
+        .values("council_id")
+        .annotate(due=Count("pk", filter=due_q(as_of)), implemented=Count("pk", filter=implemented_q(as_of)))
+    )
+    return {r["council_id"]: _with_rate(r["implemented"], r["due"]) for r in rows}
+
+
 def _with_rate(implemented, due):
     return implemented, due, (implemented / due if due else None)
 

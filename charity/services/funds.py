@@ -6,18 +6,25 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civic import access
 from civic.errors import ApplicationError
 
 from ..models import EntryKind, Fund, FundEntry, ProjectStatus
-from .common import amount_or_error, invalid, require, text
+from .common import amount_or_error, invalid, require, text, visible_from
 
 
 def _entry(actor, fund, kind, *, amount, party, purpose, on, project=None, household=None, referral=None):
     require(actor, "charity.manage", fund.organisation.region_id)
     errors = {}
     amount = amount_or_error(amount, "amount", errors)
-    if project is not None and project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+    if project is not None and not visible_from(actor, project.region_id):
+        errors["project"] = [_("Choose a project of your area.")]
+    elif project is not None and project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
         errors["project"] = [_("This project is closed: it takes no more money.")]
+    if on and on > timezone.localdate():
+        errors["on"] = [_("The date cannot be in the future.")]
+    if household is not None and not access.in_scope(actor, household.region_id):
+        errors["household"] = [_("Choose a household of your area.")]
     if not text(party):
         field = "donor" if kind == EntryKind.DONATION else "recipient"
         errors[field] = [_("Name the donor or the recipient.")]

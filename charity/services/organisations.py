@@ -54,6 +54,8 @@ def organisation_register(
         errors["credit_code"] = [_("An organisation with this code is registered already.")]
     if grade and grade not in Grade.values:
         errors["grade"] = [_("The grade is 1A to 5A.")]
+    if not grade and (grade_valid_from or grade_valid_until):
+        errors["grade"] = [_("Give the grade the dates belong to, or leave the dates empty.")]
     if grade_valid_from and not grade_valid_until:
         grade_valid_until = grade_valid_years_after(grade_valid_from)
     if grade in Grade.values and not grade_valid_from:

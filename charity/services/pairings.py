@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Pairing, PairingActivity, PairingStatus, PairingTarget
-from .common import amount_or_error, conflict, invalid, require, require_capability, text
+from .common import amount_or_error, conflict, invalid, require, require_capability, text, visible_from
 
 
 @transaction.atomic
@@ -27,6 +27,8 @@ def pairing_create(
     errors = {}
     if organisation is None and not text(donor_name):
         errors["organisation"] = [_("Choose an organisation or name the donor.")]
+    elif organisation is not None and not visible_from(actor, organisation.region_id):
+        errors["organisation"] = [_("Choose an organisation of your area.")]
     if (street is None) == (household is None):
         errors["target"] = [_("Pair with either a street or town, or a household.")]
     elif street is not None and street.level != "street":
@@ -81,6 +83,8 @@ def pairing_activity_record(
     value = amount_or_error(value, "value", errors, allow_zero=True, required=False)
     if household is None and pairing.household_id:
         household = pairing.household
+    elif household is not None and not pairing.region.contains(household.region_id):
+        errors["household"] = [_("This household lives outside the paired area.")]
     if beneficiaries in (None, ""):
         beneficiaries = 1 if household is not None else None
     try:

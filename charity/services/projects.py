@@ -9,7 +9,7 @@ from civic import access
 from civic.models import Region
 
 from ..models import Project, ProjectActivity, ProjectCategory, ProjectStatus
-from .common import amount_or_error, conflict, invalid, require, require_capability, text
+from .common import amount_or_error, conflict, invalid, require, require_capability, text, visible_from
 
 # Where a project may go from each status.
 MOVES = {
@@ -30,6 +30,8 @@ def project_create(
         errors["region"] = [_("Choose a region.")]
     if organisation is None:
         errors["organisation"] = [_("Choose the organisation that runs the project.")]
+    elif not visible_from(actor, organisation.region_id):
+        errors["organisation"] = [_("Choose an organisation of your area.")]
     if not text(name):
         errors["name"] = [_("Name the project.")]
     if category not in ProjectCategory.values:

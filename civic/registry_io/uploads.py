@@ -1,5 +1,6 @@
 """Keeping an uploaded file between preview and confirmation: default_storage under
-imports/<user id>/<uuid>.<ext>, with the token in the session."""
+imports/<user id>/<uuid>.<ext>, with the token in the session under the import's own key (the household import's
+by default), so files waiting on two import pages never replace each other."""
 
 import logging
 import uuid
@@ -27,29 +28,29 @@ class PendingUpload:
         return f"imports/{self.user_id}/{self.token}.{self.extension}"
 
 
-def pending_upload(session, user):
+def pending_upload(session, user, key=SESSION_KEY):
     """The upload waiting for confirmation in this session, or None."""
-    data = session.get(SESSION_KEY)
+    data = session.get(key)
     if not isinstance(data, dict):
         return None
     try:
         token = uuid.UUID(data["token"]).hex
         pending = PendingUpload(token, data["extension"], str(data.get("name", "")), data["digest"], user.pk)
     except (KeyError, TypeError, ValueError):
-        session.pop(SESSION_KEY, None)
+        session.pop(key, None)
         return None
     if pending.extension not in FORMATS or data.get("user_id") != user.pk:
-        session.pop(SESSION_KEY, None)
+        session.pop(key, None)
         return None
     return pending
 
 
-def store_upload(session, user, content, extension, name):
-    """Keep the file for the confirmation step; replaces any file still waiting in this session."""
-    discard_upload(session, user)
+def store_upload(session, user, content, extension, name, key=SESSION_KEY):
+    """Keep the file for the confirmation step; replaces any file still waiting under this key."""
+    discard_upload(session, user, key)
     pending = PendingUpload(uuid.uuid4().hex, extension, name[:200], digest(content), user.pk)
     default_storage.save(pending.path, ContentFile(content))
-    session[SESSION_KEY] = {
+    session[key] = {
         "token": pending.token,
         "extension": pending.extension,
         "name": pending.name,
@@ -68,9 +69,9 @@ def load_upload(pending):
         return None
 
 
-def discard_upload(session, user):
-    pending = pending_upload(session, user)
-    session.pop(SESSION_KEY, None)
+def discard_upload(session, user, key=SESSION_KEY):
+    pending = pending_upload(session, user, key)
+    session.pop(key, None)
     if pending is not None:
         try:
             default_storage.delete(pending.path)

@@ -82,8 +82,12 @@ def member_leave(*, actor, member, on=None):
     if member.left_on:
         raise conflict(_("This member has left already."), "member_left")
     on = on or timezone.localdate()
+    errors = {}
+    past_or_today(on, "left_on", errors)
     if on < member.joined_on:
-        raise invalid({"left_on": [_("A member cannot leave before joining.")]})
+        errors["left_on"] = [_("A member cannot leave before joining.")]
+    if errors:
+        raise invalid(errors)
     member.left_on = on
     member.save(update_fields=["left_on"])
     return member

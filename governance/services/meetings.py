@@ -75,6 +75,8 @@ def _check_item(index, item, meeting_council, held_on, present):
 def meeting_record(*, actor, council, held_on, place, minutes, attendees=(), other_participants=0, items=()):
     require(actor, council.region_id)
     errors = {}
+    if not council.is_active:
+        errors["council"] = [_("This council no longer meets.")]
     if not text(place):
         errors["place"] = [_("Say where the meeting was held.")]
     if not text(minutes):

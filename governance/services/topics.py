@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civic.audit import actor_parts
 from civic.errors import conflict, invalid
 
 from ..models import Topic, TopicCategory, TopicSource, TopicStatus
@@ -32,6 +33,7 @@ def topic_create(
     past_or_today(received_on, "received_on", errors)
     if errors:
         raise invalid(errors)
+    account, _label = actor_parts(actor)
     external_ref = text(external_ref)
     if external_ref:
         existing = Topic.objects.filter(source=source, external_ref=external_ref).first()
@@ -51,7 +53,8 @@ def topic_create(
                 proposer=text(proposer),
                 external_ref=external_ref,
                 received_on=received_on,
-                created_by=actor,
+                created_by=account,
+                created_by_token=getattr(actor, "token", None) if account is None else None,
             )
     except IntegrityError:  # the same reference sent twice at once: the first one made it
         return Topic.objects.get(source=source, external_ref=external_ref), False

@@ -1,0 +1,1 @@
+"""Browser pages of the community-council app, one module per subject."""
