@@ -33,3 +33,14 @@ def invalid(errors):
 def conflict(message, code):
     """A step the record's state does not allow (409)."""
     return ApplicationError(message, code=code, status=409)
+
+
+def refuse_on_form(form, exc, aliases=None):
+    """For pages: a service's refusal as form errors, and the page's status (403 or 409 as refused, else 400).
+    Something outside the user's area is a 404, as if it did not exist."""
+    if exc.status == 404:
+        from django.http import Http404
+
+        raise Http404
+    add_service_errors(form, exc, aliases)
+    return exc.status if exc.status in (403, 409) else 400

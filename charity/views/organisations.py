@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from charity import credit_codes, selectors, services
 from charity.forms import records as forms
 from civic import access
-from civic.errors import ApplicationError, add_service_errors
+from civic.errors import ApplicationError, add_service_errors, refuse_on_form
 
 PAGE_SIZE = 25
 
@@ -110,10 +110,7 @@ def organisation_register(request):
                     contact_phone=data["contact_phone"],
                 )
             except ApplicationError as exc:
-                if exc.status == 404:
-                    raise Http404 from None
-                add_service_errors(form, exc)
-                status = exc.status if exc.status in (403, 409) else 400
+                status = refuse_on_form(form, exc)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": organisation.name})
                 return redirect("charity:organisation-detail", pk=organisation.pk)

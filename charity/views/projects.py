@@ -21,7 +21,7 @@ from charity.selectors import ZERO
 from charity.services.projects import MOVES
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError, add_service_errors
+from civic.errors import ApplicationError, add_service_errors, refuse_on_form
 
 from .organisations import may_manage
 
@@ -95,10 +95,7 @@ def project_create(request):
                     description=data["description"],
                 )
             except ApplicationError as exc:
-                if exc.status == 404:
-                    raise Http404 from None
-                add_service_errors(form, exc)
-                status = exc.status if exc.status in (403, 409) else 400
+                status = refuse_on_form(form, exc)
             else:
                 messages.success(request, _("The project “%(name)s” is created.") % {"name": project.name})
                 return redirect("charity:project-detail", pk=project.pk)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError, add_service_errors
+from civic.errors import ApplicationError, add_service_errors, refuse_on_form
 from civic.months import add_months
 from eldercare import forms, selectors, services
 from eldercare.models import ElderCategory
@@ -102,10 +102,7 @@ def elder_register(request):
                         visitor=form.cleaned_data["visitor"],
                     )
                 except ApplicationError as exc:
-                    if exc.status == 404:
-                        raise Http404 from None
-                    add_service_errors(form, exc, {"resident": "id_number"})
-                    status = exc.status if exc.status in (403, 409) else 400
+                    status = refuse_on_form(form, exc, {"resident": "id_number"})
                 else:
                     messages.success(
                         request,

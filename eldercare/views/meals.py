@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from civic import access, idnumbers
 from civic import selectors as registry
-from civic.errors import ApplicationError, add_service_errors
+from civic.errors import ApplicationError, add_service_errors, refuse_on_form
 from eldercare import forms, services
 from eldercare.models import Enrolment, MealType, Tier
 
@@ -130,10 +130,7 @@ def enrol(request):
                     actor=request.user, resident=resident, card_number=form.cleaned_data["card_number"]
                 )
             except ApplicationError as exc:
-                if exc.status == 404:
-                    raise Http404 from None
-                add_service_errors(form, exc, {"resident": None})
-                status = exc.status if exc.status in (403, 409) else 400
+                status = refuse_on_form(form, exc, {"resident": None})
             else:
                 tier = services.tier_for(resident, today)
                 messages.success(
