@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CivicConfig(AppConfig):
     name = "civic"
     verbose_name = _("Civic core")
+
+    def ready(self):
+        from . import registry_figures  # noqa: F401 - registers the registry's dashboard source and panel

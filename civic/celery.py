@@ -54,6 +54,10 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.remind_overdue_resolutions",
         "schedule": crontab(minute=0, hour=8),
     },
+    "refresh-dashboard-figures": {
+        "task": "civic.tasks.refresh_all_figures",
+        "schedule": crontab(minute=45, hour=2),
+    },
     "purge-stale-imports": {
         "task": "civic.tasks.purge_stale_imports",
         "schedule": crontab(minute=27, hour=3),

@@ -43,5 +43,6 @@ def items_for(user):
 
 register(NavItem(_("Home"), "home", order=0))
 register(NavItem(_("Households"), "registry:household-list", capability="registry.view", order=10))
+register(NavItem(_("Dashboard"), "dashboard", capability="dashboard.view", order=5))
 register(NavItem(_("API documentation"), "api-docs", order=900))
 register(NavItem(_("Administration"), "admin:index", capability="admin.use", order=950))

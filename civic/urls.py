@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from .forms import LoginForm
+from .views import dashboard as dashboard_views
 from .views import home as views
 
 admin.site.site_header = _("Civic administration")
@@ -24,6 +25,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.healthz, name="healthz"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path(
+        "dashboard/export/<slug:panel>/<slug:table>.<str:fmt>",
+        dashboard_views.dashboard_export,
+        name="dashboard-export",
+    ),
     path("admin/", admin.site.urls),
     path("registry/", include("civic.registry_urls")),
     path("api/v1/", include(api_v1)),

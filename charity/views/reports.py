@@ -2,13 +2,10 @@
 spending in a period, with a drill-down from the user's area to its streets and communities and the same figures
 as CSV or XLSX. The figures are charity.selectors.report's; this module only lays them out."""
 
-import csv
-import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civic import access
+from civic import access, table_export
 from civic.models import Region
 from civic.models.regions import normalise_region_code
 
@@ -26,11 +23,6 @@ from ..forms.reports import ReportForm
 CENT = Decimal("0.01")
 MONEY_KEYS = ("raised", "granted", "spent")
 FIGURE_KEYS = ("raised", "granted", "activities", "beneficiaries", "spent")
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _money(value):
@@ -135,62 +127,21 @@ def _lines(figures):
     yield [figures["region"].code, figures["region"].name, _("Total"), *(total[k] for k in FIGURE_KEYS)]
 
 
-def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv(figures):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 only with the byte-order mark
-    writer = csv.writer(buffer)
-    writer.writerow(_headers())
-    for line in _lines(figures):
-        writer.writerow([_csv_safe(value) for value in line])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _xlsx(figures):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = pgettext("spreadsheet sheet", "Charity report")[:31]
-    bold = Font(bold=True)
-    sheet.append(_headers())
-    for cell in sheet[1]:
-        cell.font = bold
-    lines = list(_lines(figures))
-    for index, line in enumerate(lines):
-        sheet.append(line)
-        row = sheet.max_row
-        for column in (1, 2, 3):
-            sheet.cell(row=row, column=column).data_type = "s"  # text, never a formula
-        for column in (4, 5, 8):
-            sheet.cell(row=row, column=column).number_format = "#,##0.00"
-        if index == len(lines) - 1:
-            for cell in sheet[row]:
-                cell.font = bold
-    for letter, width in zip("ABCDEFGH", (14, 22, 26, 16, 16, 10, 12, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @login_required
 @never_cache
 @require_GET
 def report_export(request, fmt):
-    if fmt not in FORMATS:
-        raise Http404
     access.require(request.user, "charity.view")
     _form, figures = _figures(request)
-    content = _csv(figures) if fmt == "csv" else _xlsx(figures)
-    name = f"charity-report-{figures['region'].code}-{figures['start']:%Y-%m-%d}-{figures['end']:%Y-%m-%d}.{fmt}"
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    lines = list(_lines(figures))
+    name = f"charity-report-{figures['region'].code}-{figures['start']:%Y-%m-%d}-{figures['end']:%Y-%m-%d}"
+    return table_export.response(
+        fmt,
+        name,
+        pgettext("spreadsheet sheet", "Charity report"),
+        _headers(),
+        lines[:-1],
+        lines[-1],
+        money_columns=(3, 4, 7),
+        widths=(14, 22, 26, 16, 16, 10, 12, 18),
+    )

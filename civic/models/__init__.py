@@ -2,6 +2,7 @@ from .accounts import User
 from .api import ApiToken, IdempotencyRecord, hash_token
 from .audit import FieldChange, IdReveal
 from .calendar import CalendarDay
+from .figures import Figure
 from .jobs import ACTIVE_STATES, Job, JobState
 from .people import (
     DisabilityCategory,
@@ -24,6 +25,7 @@ __all__ = [
     "CalendarDay",
     "DisabilityCategory",
     "FieldChange",
+    "Figure",
     "Household",
     "HouseholdMembership",
     "HukouType",

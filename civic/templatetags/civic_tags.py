@@ -18,3 +18,30 @@ def age(birth_date):
         return ""
     today = date.today()
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+@register.simple_tag
+def chart(table):
+    """A table's chart as inline SVG (civic.charts)."""
+    from civic import charts
+
+    return charts.render(table.chart, table.title)
+
+
+@register.filter
+def cell(row, column):
+    return row.get(column)
+
+
+@register.filter
+def figure(value, kind):
+    """A dashboard figure as shown: whole numbers, yuan to the fen, percentages to one decimal, "—" for none."""
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    if kind == "percent":
+        return f"{Decimal(value) * 100:.1f}%"
+    if kind == "money":
+        return f"{Decimal(value):,.2f}"
+    return f"{Decimal(value):,.0f}"
