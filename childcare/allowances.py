@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic import access, effective, workdays
+from civic import access, effective, figures, workdays
 from civic.errors import ApplicationError
 from civic.months import first_of_next_month
 from relief.models import Entitlement, EntitlementStatus
@@ -137,6 +137,7 @@ def claim_verify(*, actor, claim, approve, reasons=""):
         verified_at=now,
         due_on=workdays.add_working_days(timezone.localdate(), STEP_WORKING_DAYS),
     )
+    figures.refresh_soon("childcare.children_now", claim.profile.region_id)
     return AllowanceClaim.objects.get(pk=claim.pk)
 
 
@@ -148,6 +149,7 @@ def _refuse(claim, actor, reasons, now, verified=False):
     if verified:
         fields.update(verified_by=actor, verified_at=now)
     AllowanceClaim.objects.filter(pk=claim.pk).update(**fields)
+    figures.refresh_soon("childcare.children_now", claim.profile.region_id)
     return AllowanceClaim.objects.get(pk=claim.pk)
 
 
@@ -188,6 +190,8 @@ def claim_confirm(*, actor, claim, approve, reasons=""):
         explanation=lines,
         entitlement=entitlement,
     )
+    figures.refresh_soon("childcare.children_now", claim.profile.region_id)
+    figures.refresh_soon("childcare.allowances", claim.profile.region_id)
     return AllowanceClaim.objects.get(pk=claim.pk)
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic import access, audit
+from civic import access, audit, figures
 from civic.errors import ApplicationError
 from civic.models import LEVEL_DIGITS, Region, Resident, User
 from civic.roles import Role
@@ -302,6 +302,8 @@ def overdue_alert(now=None):
         )
         for pk, state in MandatoryReport.objects.filter(pk__in=ids).values_list("pk", "state")
     )
+    for region_code in set(MandatoryReport.objects.filter(pk__in=ids).values_list("region_id", flat=True)):
+        figures.refresh_soon("childcare.reports_now", region_code)
     return marked
 
 

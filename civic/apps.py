@@ -7,4 +7,7 @@ class CivicConfig(AppConfig):
     verbose_name = _("Civic core")
 
     def ready(self):
-        from . import registry_figures  # noqa: F401 - registers the registry's dashboard source and panel
+        from . import figures, registry_figures  # noqa: F401 - registers the registry's dashboard source and panel
+
+        # Every app's figure sources, now: their watches must be connected before the first write.
+        figures.sources()

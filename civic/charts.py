@@ -14,9 +14,10 @@ DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
 
 
 def _nice_top(value):
-    """A round number at or above value for the top of the scale."""
-    if value <= 0:
-        return Decimal(1)
+    """A round number at or above value for the top of the scale; at least 4, so the five grid lines of a scale
+    of small counts fall on whole numbers."""
+    if value <= 4:
+        return Decimal(4)
     value = Decimal(value)
     magnitude = Decimal(10) ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):

@@ -30,7 +30,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -138,14 +138,18 @@ def refresh(source_name, prefix="", start=None, end=None, today=None):
         "prefix": prefix + "%",
         "start": start,
         "end": end,
-        "start_at": _midnight(start),
-        "end_at": _midnight(end),
+        "start_at": _midnight(start, connection.vendor),
+        "end_at": _midnight(end, connection.vendor),
         "today": today,
     }
     metrics = list(source.metrics)
     now = timezone.now()
     table = Figure._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Refreshes of one source replace the same rolled-up rows of the regions above (a city's): one at a
+            # time, or two lunchtime check-ins in two communities would collide on them.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"civic.figures:{source_name}"])
         metric_list = ", ".join(["%s"] * len(metrics))
         cursor.execute(
             f"DELETE FROM {table} WHERE rolled = %s AND metric IN ({metric_list}) AND region_code LIKE %s "
@@ -154,11 +158,13 @@ def refresh(source_name, prefix="", start=None, end=None, today=None):
         )
         sql = source.select(Dialect(connection.vendor)) if callable(source.select) else source.select
         select, select_params = _named_to_positional(sql, params)
+        # A CTE rather than a derived table with column names: the one form PostgreSQL and SQLite both take.
         cursor.execute(
             f"INSERT INTO {table} (region_code, month, dimension, metric, value, rolled, refreshed_at) "
-            f"SELECT s.region_code, s.month, COALESCE(s.dimension, ''), s.metric, s.value, %s, %s "
-            f"FROM ({select}) AS s (region_code, month, dimension, metric, value) WHERE s.value IS NOT NULL",
-            [False, now, *select_params],
+            f"WITH s (region_code, month, dimension, metric, value) AS ({select}) "
+            "SELECT s.region_code, s.month, COALESCE(s.dimension, ''), s.metric, s.value, %s, %s "
+            "FROM s WHERE s.value IS NOT NULL",
+            [*select_params, False, now],
         )
         written = cursor.rowcount
         _roll_up(cursor, metrics, prefix, start, end, now)
@@ -196,8 +202,13 @@ def _roll_up(cursor, metrics, prefix, start, end, now):
         )
 
 
-def _midnight(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _midnight(day, vendor):
+    """Local midnight of a day, as the database compares timestamps: aware for PostgreSQL, naive UTC text for
+    SQLite (which stores UTC and would otherwise compare "…+08:00" as text)."""
+    moment = timezone.make_aware(datetime.combine(day, time.min))
+    if vendor == "sqlite":
+        return timezone.make_naive(moment, UTC)
+    return moment
 
 
 def _named_to_positional(sql, params):
@@ -227,12 +238,17 @@ def refresh_soon(source_name, region_code, month=None):
     are merged into one refresh each."""
     item = (source_name, region_code, (month or timezone.localdate()).replace(day=1))
     connection_ = transaction.get_connection()
-    queued = connection_.in_atomic_block and any(entry[1] is _flush for entry in connection_.run_on_commit)
+    # Queued: this transaction has a flush waiting that has not run yet (a rolled-back transaction drops its
+    # callbacks, and what was pending with them).
+    queued = (
+        getattr(_local, "queued", False)
+        and connection_.in_atomic_block
+        and any(entry[1] is _flush for entry in connection_.run_on_commit)
+    )
     if queued:
         _local.pending.add(item)
         return
-    # A transaction rolled back drops its callbacks: whatever was pending then is dropped with it.
-    _local.pending = {item}
+    _local.pending, _local.queued = {item}, True
     transaction.on_commit(_flush)
 
 
@@ -240,7 +256,7 @@ _local = threading.local()
 
 
 def _flush():
-    pending, _local.pending = getattr(_local, "pending", set()), set()
+    pending, _local.pending, _local.queued = getattr(_local, "pending", set()), set(), False
     from .tasks import refresh_figures
 
     for source_name, region_code, month in sorted(pending):
@@ -271,6 +287,6 @@ def _watch(model, source_name, region_path, date_path):
             when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
         refresh_soon(source_name, str(region_code), when)
 
-    uid = f"figures:{source_name}:{model._meta.label}"
+    uid = f"figures:{source_name}:{model._meta.label}:{region_path}:{date_path}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")

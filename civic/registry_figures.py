@@ -2,6 +2,7 @@
 current when a household or a resident is saved)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import dashboard, figures
 from .models import Household, Resident
@@ -30,8 +31,8 @@ def _population(view):
             "population",
             _("Households and residents"),
             [
-                dashboard.Measure(_("Households"), "civic.households"),
-                dashboard.Measure(_("Residents"), "civic.residents"),
+                dashboard.Measure(pgettext_lazy("count", "Households"), "civic.households"),
+                dashboard.Measure(pgettext_lazy("count", "Residents"), "civic.residents"),
             ],
         )
     ]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic import access, audit, jobs
+from civic import access, audit, figures, jobs
 from civic.api.authentication import PartnerPrincipal
 from civic.errors import ApplicationError
 from civic.models import Region, Resident, User
@@ -301,6 +301,8 @@ def settlement_approve(*, actor, settlement):
     Settlement.objects.filter(pk=settlement.pk).update(
         state=SettlementState.APPROVED, approved_by=actor, approved_at=timezone.now()
     )
+    figures.refresh_soon("eldercare.settlements", settlement.hall.region_id, settlement.period_start)
+    figures.refresh_soon("eldercare.open_settlements", settlement.hall.region_id)
     return Settlement.objects.get(pk=settlement.pk)
 
 
@@ -383,9 +385,11 @@ def overdue_flag(today=None):
     """The daily job: mark every elder whose visit is past due and not yet marked. Set-based; a second run the
     same day marks nothing."""
     today = today or timezone.localdate()
-    return CaredElder.objects.filter(
+    marked = CaredElder.objects.filter(
         ended_on__isnull=True, next_visit_due__lt=today, overdue_since__isnull=True
     ).update(overdue_since=today)
+    figures.refresh_soon("eldercare.visits_now", "")  # a new day: overdue now, for the whole city
+    return marked
 
 
 def region_or_404(code):

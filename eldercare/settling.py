@@ -5,6 +5,7 @@ attach and totals the same meals again."""
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from civic import figures
 from civic.jobs import JobWork
 
 from .models import Meal, Settlement
@@ -46,6 +47,8 @@ class SettlementWork(JobWork):
             street_share=totals["street"] or 0,
             computed_at=timezone.now(),
         )
+        figures.refresh_soon("eldercare.settlements", settlement.hall.region_id, settlement.period_start)
+        figures.refresh_soon("eldercare.open_settlements", settlement.hall.region_id)
         return {
             "meals": totals["n"],
             "subsidy": str((totals["city"] or 0) + (totals["district"] or 0) + (totals["street"] or 0)),

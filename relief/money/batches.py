@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from civic.jobs import JobWork
 from civic.models import LEVEL_DIGITS, Region
 from civic.months import month_bounds
+from relief import figures
 from relief.models import AdjustmentKind, Batch, BatchState, EntitlementStatus, LineStatus
 from relief.models.money import LINE_MONTH_FACTOR, month_prefix
 
@@ -187,6 +188,7 @@ class BatchWork(JobWork):
         region, start, end, where, params = self._setup(job)
         totals_for(start, region)
         batches = Batch.objects.filter(month=start, region__code__startswith=region.code[: LEVEL_DIGITS[region.level]])
+        figures.batches_changed(batches)
         return {
             "batches": batches.count(),
             "lines": sum(b.line_count for b in batches),

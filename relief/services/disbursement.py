@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from civic import access, jobs
 from civic.errors import ApplicationError
 from civic.models import ACTIVE_STATES, Job, Region, RegionLevel, User
+from relief import figures
 from relief.models import AdjustmentKind, Batch, BatchLine, BatchState, LineStatus
 from relief.money import sql
 
@@ -246,6 +247,7 @@ def results_apply(*, actor, batch, results):
                 status=LineStatus.FAILED, failure_reason=reason, result_at=now
             )
     _reconcile_if_settled(batch)
+    figures.batches_changed([batch])
     return counts
 
 
@@ -268,7 +270,9 @@ def failed_reissue(*, actor, batch, lines=None):
     from relief.models import Entitlement
 
     account = Subquery(Entitlement.objects.filter(pk=OuterRef("entitlement_id")).values("account")[:1])
-    return chosen.update(status=LineStatus.PENDING, attempts=F("attempts") + 1, account=account, result_at=None)
+    count = chosen.update(status=LineStatus.PENDING, attempts=F("attempts") + 1, account=account, result_at=None)
+    figures.batches_changed([batch])
+    return count
 
 
 @transaction.atomic
@@ -290,6 +294,7 @@ def failed_carry(*, actor, batch, lines=None):
         )
     count = BatchLine.objects.filter(pk__in=ids, status=LineStatus.FAILED).update(status=LineStatus.CARRIED)
     _reconcile_if_settled(batch)
+    figures.batches_changed([batch])
     return count
 
 

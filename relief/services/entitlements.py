@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from civic import access, audit
 from civic.errors import ApplicationError
 from civic.months import add_months, first_of_next_month, month_end
+from relief import figures
 from relief.models import (
     Entitlement,
     EntitlementAction,
@@ -133,6 +134,7 @@ def _change(entitlement, *, expected, actor, action, reason, match=None, at_revi
         at_review=at_review,
         **money,
     )
+    figures.entitlement_changed(entitlement)
     return entitlement
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from civic import access, audit
 from civic.errors import ApplicationError
+from relief import figures
 from relief.models import (
     Application,
     ApplicationEvent,
@@ -89,4 +90,5 @@ def move_status(application, *, expected, to, actor, action, note="", **fields):
         )
     record_event(application, action, application.status, to, actor, note)
     application.refresh_from_db()
+    figures.application_changed(application)
     return application
