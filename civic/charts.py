@@ -46,6 +46,9 @@ def _axis(top):
     return "".join(lines)
 
 
+# Coordinates are pixels: the figures are Decimal until scaled to the drawing, then float for the SVG only.
+
+
 def _dash(k):
     pattern = DASHES[k % len(DASHES)]
     return f' stroke-dasharray="{pattern}"' if pattern else ""
