@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic import access
+from civic.forms import DateInput
 from civic.forms.registry import phone_validator
 from civic.models import User
 from civic.roles import Role
-from relief.forms import DateInput
 
 from .models import (
     AllowanceKind,

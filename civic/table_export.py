@@ -15,12 +15,20 @@ FORMATS = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_safe(value):
+def csv_safe(value):
+    """A cell as CSV text: None is empty, and text that would start a formula is kept as text."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+class Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
 
 
 def csv_bytes(header, rows, total=None):
@@ -29,7 +37,7 @@ def csv_bytes(header, rows, total=None):
     writer = csv.writer(buffer)
     writer.writerow(header)
     for line in [*rows, *([total] if total else [])]:
-        writer.writerow([_csv_safe(value) for value in line])
+        writer.writerow([csv_safe(value) for value in line])
     return buffer.getvalue().encode("utf-8")
 
 

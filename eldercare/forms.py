@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic import access
+from civic.forms import DateInput
 from civic.models import User
-from relief.forms import DateInput
 from relief.money_forms import MonthField
 
 from .models import ElderCategory, MealType, Risk

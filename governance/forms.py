@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic import access
+from civic.forms import DateInput
 from civic.models import Region, RegionLevel
 
 from . import selectors
@@ -24,16 +25,6 @@ from .models import (
 from .services.micro_projects import MOVES
 
 ALL = [("", _("All"))]
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; its value is ISO (YYYY-MM-DD) whatever the language's date format. The same as
-    relief's, kept here because this app depends on the core only."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def date_field(label, required=True, **kwargs):

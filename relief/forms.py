@@ -5,21 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.forms import DateInput
 from civic.models import User
 from relief.models import Opinion
 from relief.models.applications import Resolution
 from relief.programmes import APPLIED_CHOICES, AssetKind, CareForm, ExpenseKind, IncomeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the language's date format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class HouseholdLookupForm(forms.Form):

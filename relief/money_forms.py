@@ -10,10 +10,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civic import access
+from civic.forms import DateInput
 from civic.models import Region, RegionLevel
 from civic.registry_io import limits
 from civic.registry_io.reading import cell_text, read_dataset
-from relief.forms import DateInput
 from relief.models import Area, BatchState, LineStatus
 from relief.programmes import Programme
 

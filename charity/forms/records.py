@@ -10,8 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from civic import access
+from civic.forms import DateInput
 from civic.models import Region, RegionLevel
-from relief.forms import DateInput
 
 from .. import selectors
 from ..models import (

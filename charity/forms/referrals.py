@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relief.forms import DateInput
+from civic.forms import DateInput
 
 from ..models import ReferralChannel, ReferralReason, ReferralStatus
 

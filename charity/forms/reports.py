@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relief.forms import DateInput
+from civic.forms import DateInput
 
 
 class ReportForm(forms.Form):

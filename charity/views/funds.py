@@ -20,6 +20,7 @@ from charity.models import EntryKind
 from civic import access
 from civic import selectors as registry
 from civic.errors import ApplicationError, add_service_errors
+from civic.table_export import Echo, csv_safe
 
 from .organisations import may_manage
 
@@ -27,7 +28,6 @@ PAGE_SIZE = 25
 LEDGER_PAGE_SIZE = 50
 CSV_ROWS_PER_CHUNK = 500
 # A cell starting with one of these is a formula to Excel: it is written with a leading apostrophe instead.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -147,21 +147,6 @@ def grant_make(request, pk):
     return redirect("charity:fund-detail", pk=fund.pk)
 
 
-def _csv_safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def csv_headers():
     return [
         _("Date"),
@@ -178,7 +163,7 @@ def csv_headers():
 
 def _ledger_rows(fund, language):
     """The whole ledger in the order it was written, so each row's balance follows from the one above."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     kinds = dict(EntryKind.choices)
     entries = fund.entries.select_related("project", "household").order_by("pk")
     with translation.override(language):
@@ -197,7 +182,7 @@ def _ledger_rows(fund, language):
                 "" if donation else entry.amount,
                 entry.balance_after,
             ]
-            buffer.append(writer.writerow([_csv_safe(value) for value in row]))
+            buffer.append(writer.writerow([csv_safe(value) for value in row]))
             if len(buffer) >= CSV_ROWS_PER_CHUNK:
                 yield "".join(buffer)
                 buffer = []

@@ -19,13 +19,13 @@ from openpyxl.utils import get_column_letter
 from civic import selectors
 from civic.models import Relationship
 
+from ..table_export import Echo, csv_safe
 from .resources import HouseholdMemberResource
 
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 CSV_ROWS_PER_CHUNK = 200
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_WIDTHS = (22, 12, 30, 8, 12, 10, 22, 6, 12, 14, 16, 12, 8, 8, 14)
 
 
@@ -50,33 +50,18 @@ def filename(extension, day=None):
     return f"households-{day:%Y%m%d}.{extension}"
 
 
-def _csv_safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def csv_chunks(principal, query="", *, language=None):
     """Text chunks of the CSV export: a UTF-8 byte-order mark (so Excel reads the Chinese), the header, the rows.
 
     The language is fixed when the generator starts, because the response is iterated after the view returns."""
     language = language or translation.get_language()
     resource = HouseholdMemberResource()
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     with translation.override(language):
         yield "\ufeff" + writer.writerow(resource.get_export_headers())
         buffer = []
         for resident in member_queryset(principal, query).iterator(chunk_size=CHUNK_SIZE):
-            buffer.append(writer.writerow([_csv_safe(v) for v in resource.export_resource(resident)]))
+            buffer.append(writer.writerow([csv_safe(v) for v in resource.export_resource(resident)]))
             if len(buffer) >= CSV_ROWS_PER_CHUNK:
                 yield "".join(buffer)
                 buffer = []

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civic import access, idnumbers
 from civic.errors import ApplicationError, add_service_errors
 from civic.models import JobState
+from civic.table_export import Echo, csv_safe
 from eldercare import forms, selectors, services
 from eldercare.models import MealType, SettlementState, Tier
 
@@ -30,7 +31,6 @@ from .halls import hall_get, may_start_settlement, render_hall, require_halls, s
 PAGE_SIZE = 25
 CSV_ROWS_PER_CHUNK = 500
 CENT = Decimal("0.01")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def yuan(value):
@@ -209,20 +209,9 @@ def csv_headers():
     ]
 
 
-def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_rows(settlement, language):
     """The statement's meals, one row each; ID numbers are partly hidden (nothing on it needs them whole)."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     meal_labels, tier_labels = dict(MealType.choices), dict(Tier.choices)
     meals = settlement.meals.select_related("resident").order_by("served_on", "served_at", "pk")
     with translation.override(language):
@@ -244,7 +233,7 @@ def _csv_rows(settlement, language):
                 meal.city_share + meal.district_share + meal.street_share,
                 meal.recorded_by_label,
             ]
-            buffer.append(writer.writerow([_csv_safe(value) for value in row]))
+            buffer.append(writer.writerow([csv_safe(value) for value in row]))
             if len(buffer) >= CSV_ROWS_PER_CHUNK:
                 yield "".join(buffer)
                 buffer = []

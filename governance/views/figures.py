@@ -2,22 +2,16 @@
 resolutions due, DOMAIN.md) as of a day and participation (meetings, people taking part, topics received and
 resolved) in a period, with a total row; the same table as CSV. governance.selectors.figures counts them."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civic import access
+from civic import access, table_export
 from governance import forms, selectors
 
 from .shared import percent
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _figures(request):
@@ -54,13 +48,6 @@ def figures(request):
     )
 
 
-def _csv_safe(value):
-    """Names typed by people cannot become spreadsheet formulas."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_headers(grouping):
     return [
         str(forms.GROUPING_LABELS[grouping]),
@@ -80,15 +67,13 @@ def csv_headers(grouping):
 def figures_csv(request):
     access.require(request.user, "governance.view")
     _form, figures_ = _figures(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"council-figures-{figures_['grouping']}-{figures_['as_of']:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response.write("\ufeff")  # Excel reads UTF-8 with the mark
-    writer = csv.writer(response)
-    writer.writerow(csv_headers(figures_["grouping"]))
     columns = ("due", "implemented", "percent", "meetings", "participants", "topics", "resolved")
-    for row in figures_["rows"]:
-        writer.writerow([_csv_safe(row["label"]), *(row[c] if row[c] is not None else "" for c in columns)])
     total = figures_["total"]
-    writer.writerow([_("Total"), *(total[c] if total[c] is not None else "" for c in columns)])
-    return response
+    return table_export.response(
+        "csv",
+        f"council-figures-{figures_['grouping']}-{figures_['as_of']:%Y-%m-%d}",
+        _("Council figures"),
+        csv_headers(figures_["grouping"]),
+        [[row["label"], *(row[c] for c in columns)] for row in figures_["rows"]],
+        [_("Total"), *(total[c] for c in columns)],
+    )

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from civic import access, audit, idnumbers
 from civic.models import IdReveal
-from civic.registry_io.exporting import FORMULA_START
+from civic.table_export import Echo, csv_safe
 from relief.models import BatchLine, LineStatus
 from relief.programmes import Programme
 
@@ -154,21 +154,6 @@ def filename(batch, extension, *, pending_only=False):
     return f"{kind}-{batch.region_id[:6]}-{batch.month:%Y-%m}.{extension}"
 
 
-def _csv_safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def csv_chunks(user, batch, *, pending_only=False, language=None):
     """Text chunks of the CSV roster. The reveals are logged now, when the export is asked for; the language is
     fixed now too, because the response is read after the view has returned."""
@@ -178,12 +163,12 @@ def csv_chunks(user, batch, *, pending_only=False, language=None):
 
 
 def _csv_stream(data, language):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     with translation.override(language):
         yield "\ufeff" + writer.writerow(headers())
         buffer = []
         for row in data:
-            buffer.append(writer.writerow([_csv_safe(value) for value in row]))
+            buffer.append(writer.writerow([csv_safe(value) for value in row]))
             if len(buffer) >= CSV_ROWS_PER_CHUNK:
                 yield "".join(buffer)
                 buffer = []
