@@ -49,6 +49,9 @@ CAPABILITIES = {
     "child.aggregates": _("Read child-protection figures for your area, without case files"),
     "meals.operate": _("Record meals served in your meal hall and read its settlements"),
     "dashboard.view": _("Read dashboards and reports for your area"),
+    "monitoring.view": _("Follow the low-income people watched in your area, the warnings raised and their handling"),
+    "monitoring.work": _("Handle early warnings, watch further people and review unmatched partner records"),
+    "monitoring.rules": _("Tune the early-warning rules: thresholds, programmes and deadlines"),
     "admin.use": _("Maintain regions, partner tokens and scheduled jobs in the administration site"),
 }
 
@@ -67,6 +70,8 @@ ROLE_CAPABILITIES = {
         "governance.view",
         "charity.view",
         "charity.refer",
+        "monitoring.view",
+        "monitoring.work",
     },
     Role.STREET_REVIEWER: {
         "regions.view",
@@ -85,6 +90,8 @@ ROLE_CAPABILITIES = {
         "governance.record",
         "charity.view",
         "charity.refer",
+        "monitoring.view",
+        "monitoring.work",
     },
     Role.DISTRICT_APPROVER: {
         "regions.view",
@@ -102,6 +109,7 @@ ROLE_CAPABILITIES = {
         "charity.view",
         "charity.refer",
         "charity.manage",
+        "monitoring.view",
     },
     Role.CITY_MANAGER: {
         "regions.view",
@@ -119,6 +127,8 @@ ROLE_CAPABILITIES = {
         "governance.view",
         "charity.view",
         "charity.manage",
+        "monitoring.view",
+        "monitoring.rules",
     },
     Role.AUDITOR: {
         "regions.view",
@@ -130,6 +140,7 @@ ROLE_CAPABILITIES = {
         "eldercare.view",
         "governance.view",
         "charity.view",
+        "monitoring.view",
     },
     Role.CHILD_DIRECTOR: {"regions.view", "registry.view", "child.direct", "child.report"},
     Role.CHILD_SUPERVISOR: {"regions.view", "registry.view", "child.supervise", "child.report", "dashboard.view"},
@@ -139,6 +150,9 @@ ROLE_CAPABILITIES = {
     Role.COMMUNITY_SECRETARY: {"regions.view", "registry.view", "governance.view", "governance.record"},
 }
 
+
+# The monitoring app's partner feeds (monitoring.feeds): each has its own scope and capability.
+MONITORING_FEEDS = ("population", "medical", "disability", "unemployment", "utility", "property", "hotline", "school")
 
 # What a partner token's scopes allow, in the same terms as staff capabilities, so services check one
 # thing whoever calls.
@@ -159,6 +173,7 @@ SCOPE_CAPABILITIES = {
     "charity:read": {"charity.view"},
     "governance:read": {"governance.view"},
     "governance:hotline": {"governance.intake"},
+    **{f"monitoring:{kind}": {f"monitoring.feed.{kind}"} for kind in MONITORING_FEEDS},
 }
 
 

@@ -54,6 +54,10 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.remind_overdue_resolutions",
         "schedule": crontab(minute=0, hour=8),
     },
+    "monitoring-nightly": {
+        "task": "monitoring.tasks.start_nightly",
+        "schedule": crontab(minute=0, hour=1),
+    },
     "refresh-dashboard-figures": {
         "task": "civic.tasks.refresh_all_figures",
         "schedule": crontab(minute=45, hour=2),

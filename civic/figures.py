@@ -159,7 +159,7 @@ def refresh(source_name, prefix="", start=None, end=None, today=None):
             [False, *metrics, *_subtree(prefix), start, end],
         )
         sql = source.select(Dialect(connection.vendor)) if callable(source.select) else source.select
-        select, select_params = _named_to_positional(sql, params)
+        select, select_params = named_to_positional(sql, params)
         # A CTE rather than a derived table with column names: the one form PostgreSQL and SQLite both take.
         cursor.execute(
             f"INSERT INTO {table} (region_code, month, dimension, metric, value, rolled, refreshed_at) "
@@ -219,7 +219,7 @@ def _midnight(day, vendor):
     return moment
 
 
-def _named_to_positional(sql, params):
+def named_to_positional(sql, params):
     """%(name)s → %s with the values in order (one syntax for both database drivers)."""
     values = []
 

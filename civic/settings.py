@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "childcare",
     "charity",
     "governance",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

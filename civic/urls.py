@@ -11,7 +11,7 @@ from .views import home as views
 admin.site.site_header = _("Civic administration")
 admin.site.site_title = _("Civic administration")
 
-DOMAIN_APPS = ["relief", "eldercare", "childcare", "charity", "governance"]
+DOMAIN_APPS = ["relief", "eldercare", "childcare", "charity", "governance", "monitoring"]
 
 api_v1 = [path("", include("civic.api.urls"))] + [path(f"{app}/", include(f"{app}.api.urls")) for app in DOMAIN_APPS]
 

@@ -15,9 +15,10 @@ from civic.api.authentication import PartnerPrincipal
 from civic.errors import ApplicationError
 from civic.models import Region, Resident, User
 from civic.roles import Role
+from civic.signals import send_after_commit
 from relief.selectors import low_income
 
-from . import selectors
+from . import selectors, signals
 from .models import (
     VISIT_DAYS,
     CaredElder,
@@ -378,6 +379,7 @@ def visit_record(*, actor, elder, visited_on, findings, risks="", follow_up="", 
     CaredElder.objects.filter(pk=elder.pk).update(
         risk=risk, next_visit_due=due, overdue_since=None if due >= today else today
     )
+    send_after_commit(signals.visit_recorded, visit=visit)
     return visit
 
 

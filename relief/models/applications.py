@@ -314,7 +314,11 @@ class Entitlement(models.Model):
     class Meta:
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
-        indexes = [models.Index(fields=["status", "review_due"], name="relief_ent_status_review_idx")]
+        indexes = [
+            models.Index(fields=["status", "review_due"], name="relief_ent_status_review_idx"),
+            # The nightly check for one account paying several households (monitoring).
+            models.Index(fields=["account"], name="relief_ent_account_idx", condition=~Q(account="")),
+        ]
 
     def __str__(self):
         return f"{self.get_programme_display()} {self.amount}"

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from civic import access, workdays
 from civic.errors import ApplicationError
 from civic.models import Resident
+from civic.signals import send_after_commit
+from relief import signals
 from relief.models import (
     Application,
     Asset,
@@ -120,6 +122,7 @@ def application_file(
     for kind, upload in documents:
         document_add(actor=actor, application=application, kind=kind, upload=upload, _filing=True)
     record_event(application, "filed", "", Status.ACCEPTED, actor)
+    send_after_commit(signals.application_filed, application=application)
     return application
 
 
