@@ -173,6 +173,7 @@ SCOPE_CAPABILITIES = {
     "charity:read": {"charity.view"},
     "governance:read": {"governance.view"},
     "governance:hotline": {"governance.intake"},
+    "monitoring:read": {"monitoring.view"},
     **{f"monitoring:{kind}": {f"monitoring.feed.{kind}"} for kind in MONITORING_FEEDS},
 }
 

@@ -13,3 +13,6 @@ class MonitoringConfig(AppConfig):
 
         for feed in feeds.FEEDS.values():
             scopes.register(feed.scope, feed.scope_description)
+        scopes.register(
+            "monitoring:read", _("Read the people watched in the token's region and the early warnings raised")
+        )

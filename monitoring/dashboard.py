@@ -2,6 +2,7 @@
 deadline this month and by month; open and overdue now; people watched by category."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civic import dashboard
 from civic.dashboard import Measure
@@ -13,7 +14,7 @@ FOUND = Measure(_("Warnings found"), figures.FOUND, None)
 CLOSED = Measure(_("Handled"), figures.CLOSED, None)
 IN_TIME = Measure(_("Handled in time"), figures.IN_TIME, None)
 IN_TIME_RATE = Measure(_("Share handled in time"), figures.IN_TIME, None, per=CLOSED)
-OPEN = Measure(_("Open"), figures.OPEN, None)
+OPEN = Measure(pgettext_lazy("warnings", "Open"), figures.OPEN, None)
 OVERDUE = Measure(_("Past the deadline"), figures.OVERDUE, None)
 WATCHED = Measure(_("People watched"), figures.WATCHED, None)
 BY_CATEGORY = [Measure(c.label, figures.WATCHED, c.value) for c in Category]

@@ -99,6 +99,11 @@ def population_sync(low, high, today):
         f"WHERE {_range('m.resident_id')} AND e.status IN {LIVE} AND e.programme IN {categories} "
         "GROUP BY m.resident_id) c "
         f"JOIN {RESIDENT} r ON r.id = c.resident_id WHERE r.died_on IS NULL AND r.region_id IS NOT NULL "
+        # Only the people new or changed: a conflicting row is locked (written) even when the update's WHERE
+        # leaves it alone, which made a steady night rewrite the whole population.
+        f"AND NOT EXISTS (SELECT 1 FROM {PERSON} p WHERE p.resident_id = r.id AND p.status <> 'ended' "
+        f"AND p.category = SUBSTR(c.ranked, 2) AND p.region_id = r.region_id "
+        f"AND NOT ({_distinct('p.household_id', 'r.household_id')})) "
         "ON CONFLICT (resident_id) DO UPDATE SET category = EXCLUDED.category, region_id = EXCLUDED.region_id, "
         "household_id = EXCLUDED.household_id, "
         f"since = CASE WHEN {PERSON}.status = 'ended' THEN EXCLUDED.since ELSE {PERSON}.since END, "
@@ -264,7 +269,8 @@ def rule_medical(rule, params):
         f"AND e.status IN {LIVE} AND e.programme IN {cash}) THEN '{Programme.TEMP_EXPENDITURE.value}' "
         f"ELSE '{Programme.RIGID.value}' END AS programme "
         f"FROM ({with_income}) w JOIN {HOUSEHOLD} h ON h.id = w.household_id "
-        "WHERE w.costs >= %(min_amount)s AND w.costs > %(share)s * w.yearly "
+        # A typed parameter: SQLite compares an untyped one with SUM() as text.
+        "WHERE w.costs >= CAST(%(min_amount)s AS NUMERIC) AND w.costs > %(share)s * w.yearly "
         f"AND EXISTS (SELECT 1 FROM {PERSON} p WHERE p.household_id = w.household_id AND p.status <> 'ended' "
         f"AND p.category IN {categories})"
     ), "household_id"

@@ -6,7 +6,10 @@
 # Then the managers' dashboard on a database of its own: BENCH_DASHBOARD_HOUSEHOLDS households with a benefit each
 # (default 1,000,000) and BENCH_MEALS meal records (default 10,000,000), every figure source refreshed, and each
 # level's page timed against p95 ≤ 300 ms.
-# BENCH_ONLY=registry, money or dashboard runs one part only. Every part runs even when an earlier one misses its
+# Then low-income population monitoring on a database of its own: BENCH_MONITORED people covered by benefits
+# (default 1,000,000) and BENCH_FEED_RECORDS partner records of a day (default 100,000), ingested through the
+# service and checked by the nightly run twice (the first night, then a steady-state one), against ≤ 5 minutes.
+# BENCH_ONLY=registry, money, dashboard or monitoring runs one part only. Every part runs even when an earlier one misses its
 # targets; the script exits non-zero if any did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +17,9 @@ source scripts/services.sh
 command -v redis-server >/dev/null 2>&1 || { as_root apt-get update -qq; as_root apt-get install -y -qq redis-server >/dev/null; }
 
 only="${BENCH_ONLY:-}"
-case "$only" in "" | registry | money | dashboard) ;; *) echo "BENCH_ONLY must be registry, money or dashboard" >&2; exit 2 ;; esac
+case "$only" in "" | registry | money | dashboard | monitoring) ;;
+  *) echo "BENCH_ONLY must be registry, money, dashboard or monitoring" >&2; exit 2 ;;
+esac
 part() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 failed=0
 
@@ -46,5 +51,14 @@ if part dashboard; then
   DATABASE_URL="$dashboard_url" .venv/bin/python manage.py migrate --noinput -v0
   DATABASE_URL="$dashboard_url" .venv/bin/python manage.py bench_dashboard \
     --households "${BENCH_DASHBOARD_HOUSEHOLDS:-1000000}" --meals "${BENCH_MEALS:-10000000}" || failed=1
+fi
+# Monitoring on a fresh database too: it seeds its watched population and a day of partner records, times their
+# ingest through the service and the nightly run, twice.
+if part monitoring; then
+  monitoring_url="${DATABASE_URL%/*}/civic_monitoring"
+  "$PGBIN/psql" -q "$DATABASE_URL" -c "CREATE DATABASE civic_monitoring"
+  DATABASE_URL="$monitoring_url" .venv/bin/python manage.py migrate --noinput -v0
+  DATABASE_URL="$monitoring_url" .venv/bin/python manage.py bench_monitoring \
+    --people "${BENCH_MONITORED:-1000000}" --records "${BENCH_FEED_RECORDS:-100000}" || failed=1
 fi
 exit $failed
