@@ -13,12 +13,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from charity import selectors, services
 from charity.models import Fund, FundEntry, ProjectActivity, ReferralEvent
+from civic.api import lookups
 from civic.api.serializers import ApiErrorSerializer
 from civic.errors import ApplicationError
 from relief.api.permissions import AnyScopePermission
@@ -135,14 +135,6 @@ def _validated(serializer_class, request):
     return dict(serializer.validated_data)
 
 
-def _one(queryset, pk):
-    """The row, or 404 when it does not exist or the principal may not see it."""
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise NotFound()
-    return row
-
-
 class ReadPermissions:
     permission_classes = [AnyScopePermission]
     required_scopes = {"GET": "charity:read"}
@@ -184,7 +176,7 @@ class OrganisationDetailView(ReadPermissions, APIView):
         queryset = selectors.organisations_for(request.user).prefetch_related(
             Prefetch("funds", queryset=Fund.objects.order_by("pk"))
         )
-        return Response(CharityOrganisationDetailOutputSerializer(_one(queryset, id)).data)
+        return Response(CharityOrganisationDetailOutputSerializer(lookups.one_or_404(queryset, id)).data)
 
 
 # ---------------------------------------------------------------------------------------------------- funds
@@ -212,7 +204,7 @@ class FundDetailView(ReadPermissions, APIView):
         responses={200: CharityFundOutputSerializer, **FUND_ERRORS},
     )
     def get(self, request, id):
-        return Response(CharityFundOutputSerializer(_one(selectors.funds_for(request.user), id)).data)
+        return Response(CharityFundOutputSerializer(lookups.one_or_404(selectors.funds_for(request.user), id)).data)
 
 
 class FundEntryListView(ReadPermissions, generics.ListAPIView):
@@ -221,7 +213,7 @@ class FundEntryListView(ReadPermissions, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return FundEntry.objects.none()
-        fund = _one(selectors.funds_for(self.request.user), self.kwargs["id"])
+        fund = lookups.one_or_404(selectors.funds_for(self.request.user), self.kwargs["id"])
         return FundEntry.objects.filter(fund=fund).select_related("household")
 
     @extend_schema(
@@ -287,7 +279,7 @@ class ProjectDetailView(ReadPermissions, APIView):
     def get(self, request, id):
         activities = ProjectActivity.objects.annotate(named_beneficiaries=Count("residents")).order_by("-on", "-pk")
         queryset = _projects(request.user).prefetch_related(Prefetch("activities", queryset=activities))
-        return Response(CharityProjectDetailOutputSerializer(_one(queryset, id)).data)
+        return Response(CharityProjectDetailOutputSerializer(lookups.one_or_404(queryset, id)).data)
 
 
 # ------------------------------------------------------------------------------------------------- pairings
@@ -328,7 +320,7 @@ class PairingDetailView(ReadPermissions, APIView):
         },
     )
     def get(self, request, id):
-        return Response(CharityPairingOutputSerializer(_one(_pairings(request.user), id)).data)
+        return Response(CharityPairingOutputSerializer(lookups.one_or_404(_pairings(request.user), id)).data)
 
 
 # ------------------------------------------------------------------------------------------------ referrals
@@ -346,7 +338,7 @@ def _referral_detail(principal, pk):
     queryset = selectors.referrals_for(principal).prefetch_related(
         Prefetch("events", queryset=ReferralEvent.objects.select_related("by").order_by("at", "pk"))
     )
-    return CharityReferralDetailOutputSerializer(_one(queryset, pk)).data
+    return CharityReferralDetailOutputSerializer(lookups.one_or_404(queryset, pk)).data
 
 
 class ReferralListCreateView(ReferralPermissions, generics.ListAPIView):
@@ -420,7 +412,7 @@ class ReferralStepView(ReferralPermissions, APIView):
         raise NotImplementedError
 
     def handle(self, request, id):
-        referral = _one(selectors.referrals_for(request.user), id)
+        referral = lookups.one_or_404(selectors.referrals_for(request.user), id)
         data = _validated(self.input_serializer, request)
         self.perform(request.user, referral, data)
         return Response(_referral_detail(request.user, id))

@@ -16,8 +16,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api import lookups
 from civic.api.serializers import ApiErrorSerializer
-from civic.models import Region
 from eldercare import selectors, services
 from eldercare.models import CaredElder, Meal, MealHall, Risk, Visit
 from relief.api.permissions import AnyScopePermission
@@ -86,12 +86,6 @@ VISIT_ERRORS = {
     ),
     422: REUSED_KEY,
 }
-
-
-def _in_region(queryset, code):
-    """Rows whose community lies in the region with this code (none for an unknown code)."""
-    region = Region.objects.filter(code=code).first()
-    return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
 
 
 def _validated(serializer_class, data):
@@ -185,7 +179,7 @@ class HallFilter(django_filters.FilterSet):
         fields = ["region", "is_open"]
 
     def filter_region(self, queryset, name, value):
-        return _in_region(queryset, value)
+        return lookups.in_region(queryset, value)
 
 
 class HallListView(HallPermissions, generics.ListAPIView):
@@ -263,7 +257,7 @@ class ElderFilter(django_filters.FilterSet):
         fields = ["risk", "region", "overdue"]
 
     def filter_region(self, queryset, name, value):
-        return _in_region(queryset, value)
+        return lookups.in_region(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()

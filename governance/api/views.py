@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic import access
+from civic.api import lookups
 from civic.api.authentication import PartnerPrincipal
 from civic.api.serializers import ApiErrorSerializer
-from civic.models import Region
 from governance import selectors, services
 from governance.models import (
     Council,
@@ -117,26 +117,6 @@ TOPIC_CREATE_ERRORS = {
 }
 
 
-def _validated(serializer_class, data, **context):
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _one(queryset, pk):
-    """The row, or 404 when it does not exist or the principal may not see it."""
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise NotFound()
-    return row
-
-
-def _in_region(queryset, code):
-    """Rows of the region with this code and the regions below it (none for an unknown code)."""
-    region = Region.objects.filter(code=code).first()
-    return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
-
-
 class ReadPermissions:
     permission_classes = [AnyScopePermission]
     required_scopes = {"GET": "governance:read"}
@@ -167,7 +147,7 @@ class CouncilFilter(django_filters.FilterSet):
         fields = ["level", "region", "q"]
 
     def filter_region(self, queryset, name, value):
-        return _in_region(queryset, value)
+        return lookups.in_region(queryset, value)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -207,7 +187,7 @@ class CouncilDetailView(ReadPermissions, APIView):
         ),
     )
     def get(self, request, id):
-        council = _one(_councils(request.user).prefetch_related("members"), id)
+        council = lookups.one_or_404(_councils(request.user).prefetch_related("members"), id)
         rate = selectors.execution_rate(selectors.resolutions_for(request.user).filter(council=council))
         context = {"phones": access.can(request.user, "governance.record"), "execution_rate": rate}
         return Response(GovernanceCouncilDetailOutputSerializer(council, context=context).data)
@@ -240,7 +220,7 @@ def _topic_detail(principal, pk):
         .select_related("resolution")
         .prefetch_related(Prefetch("deliberations", queryset=deliberations))
     )
-    return _one(queryset, pk)
+    return lookups.one_or_404(queryset, pk)
 
 
 class TopicListCreateView(generics.ListAPIView):
@@ -295,7 +275,7 @@ class TopicListCreateView(generics.ListAPIView):
     )
     def post(self, request):
         partner = isinstance(request.user, PartnerPrincipal)
-        data = _validated(GovernanceTopicCreateInputSerializer, request.data, partner=partner)
+        data = lookups.validated(GovernanceTopicCreateInputSerializer, request.data, partner=partner)
         council = Council.objects.filter(pk=data["council"]).first()
         if council is None:
             raise NotFound()
@@ -426,7 +406,7 @@ class ResolutionDetailView(ReadPermissions, APIView):
     def get(self, request, id):
         progress = Progress.objects.select_related("by").order_by("at", "pk")
         queryset = selectors.resolutions_for(request.user).prefetch_related(Prefetch("progress", queryset=progress))
-        return Response(GovernanceResolutionDetailOutputSerializer(_one(queryset, id)).data)
+        return Response(GovernanceResolutionDetailOutputSerializer(lookups.one_or_404(queryset, id)).data)
 
 
 # ------------------------------------------------------------------------------------------ micro-projects
@@ -488,7 +468,7 @@ class FiguresView(ReadPermissions, APIView):
         ),
     )
     def get(self, request):
-        data = _validated(GovernanceFiguresInputSerializer, request.query_params)
+        data = lookups.validated(GovernanceFiguresInputSerializer, request.query_params)
         figures = selectors.figures(
             request.user, data["by"], as_of=data.get("as_of"), start=data.get("start"), end=data.get("end")
         )

@@ -22,9 +22,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api import lookups
 from civic.api.authentication import PartnerPrincipal
 from civic.api.serializers import ApiErrorSerializer
-from civic.models import Region
 from monitoring import selectors
 from monitoring.feeds import FEEDS
 from monitoring.models import (
@@ -137,30 +137,10 @@ FEED_PARAMETER = OpenApiParameter(
 )
 
 
-def _validated(serializer_class, data, **context):
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _feed(name):
     if name not in FEEDS:
         raise NotFound()
     return name
-
-
-def _one(queryset, pk):
-    """The row, or 404 when it does not exist or the principal may not see it."""
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise NotFound()
-    return row
-
-
-def _in_region(queryset, code):
-    """Rows of the region with this code and the regions below it (none for an unknown code)."""
-    region = Region.objects.filter(code=code).first()
-    return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
 
 
 class FeedScopePermission(BasePermission):
@@ -281,7 +261,7 @@ class FeedRecordsView(generics.ListAPIView):
     )
     def post(self, request, feed):
         feed = _feed(feed)
-        data = _validated(MonitoringFeedRecordsInputSerializer, request.data)
+        data = lookups.validated(MonitoringFeedRecordsInputSerializer, request.data)
         receipt = ingest.records_receive(sender=request.user, feed_kind=feed, records=data["records"])
         return Response(MonitoringFeedReceiptSerializer(receipt).data)
 
@@ -306,7 +286,7 @@ class AlertFilter(django_filters.FilterSet):
         fields = ["status", "rule", "region", "urgent", "due_before"]
 
     def filter_region(self, queryset, name, value):
-        return _in_region(queryset, value)
+        return lookups.in_region(queryset, value)
 
 
 class AlertListView(ReadPermissions, generics.ListAPIView):
@@ -345,7 +325,7 @@ class AlertDetailView(ReadPermissions, APIView):
     def get(self, request, id):
         events = AlertEvent.objects.order_by("at", "pk")
         queryset = selectors.alerts_for(request.user).prefetch_related(Prefetch("events", queryset=events))
-        return Response(MonitoringAlertDetailOutputSerializer(_one(queryset, id)).data)
+        return Response(MonitoringAlertDetailOutputSerializer(lookups.one_or_404(queryset, id)).data)
 
 
 # ------------------------------------------------------------------------------------------------ people
@@ -364,7 +344,7 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["category", "status", "region"]
 
     def filter_region(self, queryset, name, value):
-        return _in_region(queryset, value)
+        return lookups.in_region(queryset, value)
 
 
 class PersonListView(ReadPermissions, generics.ListAPIView):
